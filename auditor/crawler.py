@@ -1,0 +1,367 @@
+"""The crawler: one polite, bounded pass over a site, producing a :class:`Snapshot`.
+
+Workers only fetch and parse; all bookkeeping (frontier, link graph, budgets) stays
+in the coordinating thread, so there is no shared mutable state to lock.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+import time
+import zlib
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from . import robots as robots_mod
+from .decode import decode_html
+from .fetch import Fetch, Fetcher, retry_after_seconds
+from .parse import extract
+from .snapshot import Page, ScriptSource, Snapshot
+from .urls import Scope, host_of, is_asset, is_attachment, normalize
+from .watchdog import WATCHDOG
+
+FOLLOW_TAGS = frozenset({"a", "area", "iframe", "frame", "redirect"})
+LINK_CHECK_TAGS = frozenset({"a", "area", "img", "script", "iframe", "frame", "embed", "source",
+                             "link", "input"})
+LINK_CHECK_SKIP_REL = ("dns-prefetch", "preconnect", "canonical", "alternate", "shortlink",
+                       "search", "manifest", "pingback")
+
+
+@dataclass
+class CrawlOptions:
+    max_pages: int = 300
+    max_depth: int = 4
+    concurrency: int = 4
+    rate: float = 5.0
+    timeout: float = 15.0
+    total_timeout: float | None = None
+    user_agent: str | None = None
+    max_bytes: int = 5 * 1024 * 1024
+    time_budget: float | None = None
+    ignore_robots: bool = False
+    link_check_depth: int = 0
+    max_link_checks: int = 400
+    max_attachments: int | None = None
+    max_per_pattern: int | None = None
+    keep_tree_depth: int = 1
+    max_kept_trees: int = 300
+    extra_hosts: tuple[str, ...] = ()
+    verify: bool | str = True
+    max_homepage_scripts: int = 20
+
+
+@dataclass
+class _Task:
+    url: str
+    depth: int
+    referrer: str | None
+    kind: str = "page"  # page | attachment | link | script
+    retries: int = 0
+
+
+@dataclass
+class _Result:
+    task: _Task
+    fetch: Fetch
+    page: Page | None = None
+    error: str | None = None
+
+
+@dataclass
+class Progress:
+    done: int = 0
+    queued: int = 0
+    errors: int = 0
+    phase: str = "crawl"
+    started: float = field(default_factory=time.monotonic)
+
+
+class Crawler:
+    def __init__(self, options: CrawlOptions,
+                 on_progress: Callable[[Progress], None] | None = None) -> None:
+        from .fetch import DEFAULT_USER_AGENT
+
+        self.o = options
+        self.user_agent = options.user_agent or DEFAULT_USER_AGENT
+        self.on_progress = on_progress
+        self.fetcher = Fetcher(user_agent=self.user_agent, timeout=options.timeout,
+                               total_timeout=options.total_timeout, rate=options.rate,
+                               concurrency=options.concurrency, max_bytes=options.max_bytes,
+                               verify=options.verify)
+        self.stop = self.fetcher.stop
+        self.stop_reason: str | None = None
+        self.progress = Progress()
+
+    # -- public ---------------------------------------------------------------
+    def request_stop(self, reason: str) -> None:
+        if not self.stop.is_set():
+            self.stop_reason = reason
+            self.stop.set()
+            WATCHDOG.kill_all()
+
+    def run(self, start_url: str) -> Snapshot:
+        started_at = datetime.now(timezone.utc)
+        t0 = time.monotonic()
+        start = normalize(start_url)
+        if start is None:
+            raise ValueError(f"not an http(s) URL: {start_url}")
+        o = self.o
+        per_pattern = o.max_per_pattern or max(50, o.max_pages // 4)
+        scope = Scope(start, o.extra_hosts, max_per_pattern=per_pattern)
+        self.scope = scope
+        policy = robots_mod.load(self.fetcher, start, self.user_agent, ignore=o.ignore_robots)
+        if policy.crawl_delay and not o.ignore_robots:
+            self.fetcher.limiter.set_min_interval(host_of(start), policy.crawl_delay)
+        self.policy = policy
+
+        pages: dict[str, Page] = {}
+        inlinks: dict[str, list[str]] = {}
+        link_checks: dict[str, Fetch] = {}
+        sources: list[ScriptSource] = []
+        robots_blocked: list[str] = []
+        errors: dict[str, int] = {}
+        seen: set[str] = {start}
+        frontier: list[tuple[int, int, _Task]] = []
+        seq = itertools.count()
+        attachments_budget = o.max_attachments if o.max_attachments is not None else o.max_pages
+        counters = {"pages": 0, "attachments": 0, "depth_cut": 0, "page_cap_cut": 0,
+                    "kept_trees": 0}
+
+        def allow(url: str) -> str | None:
+            if not scope.in_scope(url):
+                return None  # an off-site redirect target is recorded, not crawled further
+            if not policy.allows(url, self.user_agent):
+                return "robots"
+            return None
+
+        def push(task: _Task) -> None:
+            heapq.heappush(frontier, (task.depth, next(seq), task))
+
+        if policy.allows(start, self.user_agent) or start == policy.url:
+            push(_Task(start, 0, None))
+        else:
+            robots_blocked.append(start)
+
+        def discover(page: Page) -> None:
+            if page.facts is None:
+                return
+            for link in page.facts.links:
+                url = link.url
+                inl = inlinks.setdefault(url, [])
+                if len(inl) < 20 and page.url not in inl:
+                    inl.append(page.url)
+                if url in seen or link.tag not in FOLLOW_TAGS or not scope.in_scope(url):
+                    continue
+                seen.add(url)
+                if not policy.allows(url, self.user_agent):
+                    robots_blocked.append(url)
+                    continue
+                if is_attachment(url):
+                    if counters["attachments"] < attachments_budget:
+                        counters["attachments"] += 1
+                        push(_Task(url, page.depth + 1, page.url, "attachment"))
+                    continue
+                if is_asset(url):
+                    continue
+                if page.depth + 1 > o.max_depth:
+                    counters["depth_cut"] += 1
+                    continue
+                if not scope.admit(url):
+                    continue
+                push(_Task(url, page.depth + 1, page.url))
+
+        executor = ThreadPoolExecutor(max_workers=o.concurrency, thread_name_prefix="gov-audit")
+        inflight: dict[Future, _Task] = {}
+        try:
+            while (frontier or inflight) and not self.stop.is_set():
+                while frontier and len(inflight) < o.concurrency * 2:
+                    _, _, task = heapq.heappop(frontier)
+                    if task.kind == "page":
+                        if counters["pages"] >= o.max_pages:
+                            counters["page_cap_cut"] += 1
+                            continue
+                        counters["pages"] += 1
+                    keep = task.depth <= o.keep_tree_depth and counters["kept_trees"] < o.max_kept_trees
+                    if keep and task.kind == "page":
+                        counters["kept_trees"] += 1
+                    inflight[executor.submit(self._work, task, keep)] = task
+                if not inflight:
+                    break
+                done, _ = wait(list(inflight), timeout=0.25, return_when=FIRST_COMPLETED)
+                if o.time_budget and time.monotonic() - t0 > o.time_budget:
+                    self.request_stop("time-budget")
+                for fut in done:
+                    task = inflight.pop(fut)
+                    res: _Result = fut.result()
+                    f = res.fetch
+                    if f.error_kind == "stopped":
+                        continue
+                    if f.status in (429, 503) and task.retries < 2:
+                        wait_s = retry_after_seconds(f.headers.get("retry-after"))
+                        self.fetcher.limiter.penalize(host_of(f.final_url), wait_s)
+                        if wait_s is None or wait_s <= 60:
+                            task.retries += 1
+                            if task.kind == "page":
+                                counters["pages"] -= 1
+                            push(task)
+                            continue
+                    if f.error_kind:
+                        errors[f.error_kind] = errors.get(f.error_kind, 0) + 1
+                        self.progress.errors += 1
+                    if f.error_kind == "robots":
+                        robots_blocked.append(f.final_url)
+                    page = res.page
+                    pages[task.url] = page
+                    self.progress.done += 1
+                    discover(page)
+                self.progress.queued = len(frontier) + len(inflight)
+                if self.on_progress:
+                    self.on_progress(self.progress)
+            if frontier and not self.stop.is_set():
+                counters["page_cap_cut"] += sum(1 for _, _, t in frontier if t.kind == "page")
+        except KeyboardInterrupt:
+            self.request_stop("interrupted")
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+        # Second phase: link checks for the homepage (and shallow pages), and the
+        # same-site scripts the homepage pulls in.
+        if not self.stop.is_set():
+            try:
+                self._second_phase(start, pages, link_checks, sources, robots_blocked, policy)
+            except KeyboardInterrupt:
+                self.request_stop("interrupted")
+
+        finished_at = datetime.now(timezone.utc)
+        stats = {
+            "pages": sum(1 for p in pages.values() if p.kind in ("html", "other", "error")),
+            "html_pages": sum(1 for p in pages.values() if p.is_html),
+            "attachments": sum(1 for p in pages.values() if p.kind == "attachment"),
+            "link_checks": len(link_checks),
+            "requests": self.fetcher.requests_made,
+            "errors": errors,
+            "robots_blocked": len(robots_blocked),
+            "robots_blocked_sample": robots_blocked[:20],
+            "trap_cut": dict(scope.trapped.most_common(10)),
+            "depth_cut": counters["depth_cut"],
+            "page_cap_cut": counters["page_cap_cut"],
+            "duration": round(time.monotonic() - t0, 3),
+            "bytes": sum(p.fetch.size for p in pages.values()),
+        }
+        self.fetcher.close()
+        return Snapshot(start_url=start, pages=pages, inlinks=inlinks, link_checks=link_checks,
+                        homepage_sources=sources, robots=policy.to_json(), started_at=started_at,
+                        finished_at=finished_at, stats=stats, partial=self.stop.is_set(),
+                        stop_reason=self.stop_reason,
+                        options={"max_pages": o.max_pages, "max_depth": o.max_depth,
+                                 "rate": o.rate, "concurrency": o.concurrency,
+                                 "timeout": o.timeout, "ignore_robots": o.ignore_robots,
+                                 "user_agent": self.user_agent})
+
+    # -- workers --------------------------------------------------------------
+    def _allow(self, url: str) -> str | None:
+        if self.scope.in_scope(url) and not self.policy.allows(url, self.user_agent):
+            return "robots"
+        return None
+
+    def _work(self, task: _Task, keep_tree: bool) -> _Result:
+        if task.kind in ("attachment", "link"):
+            f = self.head(task.url)
+            kind = "attachment" if task.kind == "attachment" else "other"
+            return _Result(task, f, Page(task.url, task.depth, f, kind, task.referrer))
+        f = self.fetcher.fetch(task.url, allow=self._allow)
+        return _Result(task, f.without_body(), self._make_page(task, f, keep_tree))
+
+    def head(self, url: str) -> Fetch:
+        """Status of a URL without downloading it: HEAD, then GET without body if HEAD is refused."""
+        f = self.fetcher.fetch(url, method="HEAD", want_body=False, allow=self._allow)
+        if f.error_kind in (None,) and f.status is not None and f.status >= 400 and f.status != 429:
+            g = self.fetcher.fetch(url, method="GET", want_body=False, allow=self._allow)
+            if g.error_kind is None:
+                return g.without_body()
+        return f.without_body()
+
+    def _make_page(self, task: _Task, f: Fetch, keep_tree: bool) -> Page:
+        if f.error_kind:
+            return Page(task.url, task.depth, f.without_body(), "error", task.referrer)
+        ctype = f.content_type
+        body = f.body or b""
+        looks_html = ctype in ("text/html", "application/xhtml+xml") or (
+            ctype in ("", "text/plain", "application/octet-stream")
+            and body[:1024].lstrip()[:1] == b"<" and b"<html" in body[:4096].lower())
+        if not looks_html:
+            kind = "attachment" if is_attachment(f.final_url) or ctype.startswith("application/") else "other"
+            return Page(task.url, task.depth, f.without_body(), kind, task.referrer)
+        text, encoding = decode_html(body, f.headers.get("content-type"))
+        facts = extract(text, f.final_url, keep_tree=keep_tree)
+        html_z = zlib.compress(text.encode("utf-8"), 1)
+        return Page(task.url, task.depth, f.without_body(), "html", task.referrer, encoding,
+                    facts, html_z)
+
+    def _second_phase(self, start, pages, link_checks, sources, robots_blocked, policy) -> None:
+        o = self.o
+        self.progress.phase = "links"
+        home = pages.get(start)
+        # Follow a stub homepage (meta refresh / JS redirect) to the real one.
+        hops = 0
+        while home is not None and home.facts is not None and home.facts.refresh_to \
+                and len(home.text) <= 400 and hops < 3:
+            nxt = pages.get(home.facts.refresh_to)
+            if nxt is None:
+                break
+            home, hops = nxt, hops + 1
+        targets: dict[str, str] = {}
+        for page in pages.values():
+            if page.depth > max(o.link_check_depth, hops) or page.facts is None:
+                continue
+            for link in page.facts.links:
+                if link.tag not in LINK_CHECK_TAGS:
+                    continue
+                if link.tag == "link" and any(r in link.rel for r in LINK_CHECK_SKIP_REL):
+                    continue
+                if link.url in pages or link.url in targets:
+                    continue
+                if self.scope.in_scope(link.url) and not policy.allows(link.url, self.user_agent):
+                    continue
+                targets[link.url] = page.url
+        script_urls: list[str] = []
+        if home is not None and home.facts is not None:
+            for link in home.facts.links:
+                if link.tag == "script" and self.scope.in_scope(link.url) \
+                        and policy.allows(link.url, self.user_agent) \
+                        and link.url not in script_urls:
+                    script_urls.append(link.url)
+        script_urls = script_urls[: o.max_homepage_scripts]
+        check_urls = list(targets)[: o.max_link_checks]
+        self.progress.queued = len(check_urls) + len(script_urls)
+        with ThreadPoolExecutor(max_workers=o.concurrency, thread_name_prefix="gov-audit-links") as ex:
+            futs = {ex.submit(self.fetcher.fetch, u, max_bytes=512 * 1024, allow=self._allow): ("script", u)
+                    for u in script_urls}
+            futs.update({ex.submit(self.head, u): ("link", u) for u in check_urls})
+            try:
+                pending = set(futs)
+                while pending:
+                    done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                    if self.o.time_budget and time.monotonic() - self.progress.started > self.o.time_budget:
+                        self.request_stop("time-budget")
+                    for fut in done:
+                        kind, url = futs[fut]
+                        f = fut.result()
+                        if f.error_kind == "stopped":
+                            continue
+                        if kind == "script":
+                            link_checks[url] = f.without_body()
+                            if f.ok and f.body:
+                                text, _ = decode_html(f.body, f.headers.get("content-type"))
+                                sources.append(ScriptSource(url, text))
+                        else:
+                            link_checks[url] = f
+                        self.progress.done += 1
+                    self.progress.queued = len(pending)
+                    if self.on_progress:
+                        self.on_progress(self.progress)
+            finally:
+                ex.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,133 @@
+"""Profiles: the rules that differ between a ministry, a province and a city, as data.
+
+A profile is a TOML file. Built-ins live in ``auditor/profiles/``; a site's own
+file can ``extends = "city"`` and override any key. Tables merge key by key; lists
+and values replace.
+"""
+from __future__ import annotations
+
+import copy
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+BUILTIN = ("default", "ministry", "province", "city")
+
+
+class ProfileError(Exception):
+    pass
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _read_builtin(name: str) -> dict:
+    text = resources.files("auditor.profiles").joinpath(f"{name}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _load_raw(ref: str, seen: tuple[str, ...] = ()) -> dict:
+    if ref in seen:
+        raise ProfileError(f"profile inheritance loop: {' -> '.join(seen + (ref,))}")
+    if ref in BUILTIN:
+        data = _read_builtin(ref)
+        origin = f"built-in profile {ref}"
+    else:
+        path = Path(ref)
+        if not path.is_file():
+            raise ProfileError(
+                f"profile {ref!r} is neither a built-in ({', '.join(BUILTIN[1:])}) nor a readable file")
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"cannot read profile {ref}: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ProfileError(f"profile {ref} is not valid TOML: {exc}") from exc
+        origin = str(path)
+    if not isinstance(data, dict):
+        raise ProfileError(f"{origin} is not a TOML table")
+    parent = data.get("extends")
+    if parent is None and ref != "default":
+        parent = "default"
+    if parent:
+        if not isinstance(parent, str):
+            raise ProfileError(f"{origin}: 'extends' must be a profile name or path")
+        if parent not in BUILTIN and ref not in BUILTIN and not Path(parent).is_absolute():
+            parent = str(Path(ref).parent / parent)
+        return _merge(_load_raw(parent, seen + (ref,)), data)
+    return data
+
+
+@dataclass
+class Profile:
+    name: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def keywords(self, name: str) -> list[str]:
+        value = self.get(f"keywords.{name}", [])
+        if not isinstance(value, list):
+            raise ProfileError(f"profile {self.name}: keywords.{name} must be a list")
+        return [str(v) for v in value]
+
+    def threshold(self, name: str, default: float) -> float:
+        value = self.get(f"thresholds.{name}", default)
+        try:
+            return float(value)
+        except (TypeError, ValueError) as exc:
+            raise ProfileError(f"profile {self.name}: thresholds.{name} must be a number") from exc
+
+    def check_setting(self, check_id: str, key: str, default: Any = None) -> Any:
+        return self.get("checks", {}).get(check_id, {}).get(key, default)
+
+    def check_enabled(self, check_id: str) -> bool:
+        return bool(self.check_setting(check_id, "enabled", True))
+
+    def check_weight(self, check_id: str, default: float) -> float:
+        return float(self.check_setting(check_id, "weight", default))
+
+    def category_weight(self, category: str) -> float:
+        return float(self.get(f"scoring.category_weights.{category}", 1.0))
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "level": self.get("level", ""),
+                "description": self.get("description", "")}
+
+
+def load_profile(ref: str | None) -> Profile:
+    ref = ref or "default"
+    data = _load_raw(ref)
+    _validate(ref, data)
+    name = data.get("name") or (ref if ref in BUILTIN else Path(ref).stem)
+    return Profile(str(name), data)
+
+
+def _validate(ref: str, data: dict) -> None:
+    for section in ("keywords", "thresholds", "checks", "scoring"):
+        if section in data and not isinstance(data[section], dict):
+            raise ProfileError(f"profile {ref}: [{section}] must be a table")
+    for k, v in data.get("keywords", {}).items():
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise ProfileError(f"profile {ref}: keywords.{k} must be a list of strings")
+    for k, v in data.get("thresholds", {}).items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ProfileError(f"profile {ref}: thresholds.{k} must be a number")
+    pass_line = data.get("scoring", {}).get("pass_line", 60)
+    if not isinstance(pass_line, (int, float)) or not 0 <= pass_line <= 100:
+        raise ProfileError(f"profile {ref}: scoring.pass_line must be between 0 and 100")

@@ -1,0 +1,174 @@
+"""report.json (versioned schema, docs/report-schema.md) and scorecard.html (Jinja2)."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from . import __version__
+from .check import CATEGORIES, Status, T
+from .profile import Profile
+from .runner import CheckRun
+from .scoring import Scorecard
+from .snapshot import Snapshot
+
+SCHEMA_VERSION = "1.0"
+
+STATUS_TEXT = {
+    "pass": T("通过", "Pass"), "warn": T("警告", "Warning"), "fail": T("不通过", "Fail"),
+    "na": T("不适用", "Not applicable"), "unknown": T("无法判断", "Could not determine"),
+    "error": T("检查出错", "Check error"),
+}
+VERDICT_TEXT = {"pass": T("合格", "Pass"), "fail": T("不合格", "Fail"),
+                "unknown": T("无法判断", "Undetermined")}
+STATUS_ORDER = {"fail": 0, "error": 1, "warn": 2, "unknown": 3, "pass": 4, "na": 5}
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def build_report(snapshot: Snapshot, runs: list[CheckRun], card: Scorecard, profile: Profile,
+                 *, problems: list[str] | None = None) -> dict:
+    home = snapshot.homepage
+    checks = []
+    for run in runs:
+        chk, res = run.check, run.result
+        checks.append({
+            "id": chk.id,
+            "category": chk.category,
+            "status": res.status.value,
+            "title": chk.title.to_json(),
+            "clause": chk.clause.to_json(),
+            "summary": res.summary.to_json(),
+            "evidence": [e.to_json() for e in res.evidence],
+            "remediation": res.remediation.to_json() if res.remediation else None,
+            "weight": run.weight,
+            "veto": chk.veto,
+            "details": res.details,
+            "duration_ms": round(run.duration * 1000, 1),
+        })
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "gov-audit", "version": __version__},
+        "site": {
+            "url": snapshot.start_url,
+            "homepage": home.final_url if home else None,
+            "title": home.title if home else "",
+        },
+        "profile": profile.to_json(),
+        "started_at": _iso(snapshot.started_at),
+        "finished_at": _iso(snapshot.finished_at),
+        "partial": snapshot.partial,
+        "stop_reason": snapshot.stop_reason,
+        "score": card.score,
+        "verdict": card.verdict,
+        "pass_line": card.pass_line,
+        "coverage": card.coverage,
+        "veto": {"failed": bool(card.veto_failed), "checks": card.veto_failed},
+        "counts": card.counts,
+        "categories": [{
+            "id": c.id, "title": CATEGORIES.get(c.id, T(c.id, c.id)).to_json(), "score": c.score,
+            "weight": c.weight, "counts": c.counts,
+        } for c in card.categories],
+        "checks": checks,
+        "crawl": {
+            "pages": snapshot.stats.get("pages", 0),
+            "html_pages": snapshot.stats.get("html_pages", 0),
+            "attachments": snapshot.stats.get("attachments", 0),
+            "link_checks": snapshot.stats.get("link_checks", 0),
+            "requests": snapshot.stats.get("requests", 0),
+            "errors": dict(snapshot.stats.get("errors", {})),
+            "duration": snapshot.stats.get("duration", 0.0),
+            "bytes": snapshot.stats.get("bytes", 0),
+            "robots": dict(snapshot.robots),
+            "robots_blocked": snapshot.stats.get("robots_blocked", 0),
+            "page_cap_cut": snapshot.stats.get("page_cap_cut", 0),
+            "depth_cut": snapshot.stats.get("depth_cut", 0),
+            "trap_cut": snapshot.stats.get("trap_cut", {}),
+            "options": dict(snapshot.options),
+        },
+        "problems": list(problems or []),
+    }
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("reports", "templates"),
+                      autoescape=select_autoescape(["html", "j2", "html.j2"], default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+def safe_href(url: str) -> str:
+    """Only http(s) URLs become links in the scorecard; anything else is shown as text."""
+    return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else ""
+
+
+def render_html(report: dict, lang: str = "zh") -> str:
+    env = _env()
+    env.filters["t"] = lambda value: (value.get(lang) or value.get("zh", "")) if isinstance(value, dict) else (value or "")
+    env.filters["safe_href"] = safe_href
+    tpl = env.get_template("scorecard.html.j2")
+    checks = sorted(report["checks"], key=lambda c: (STATUS_ORDER.get(c["status"], 9), -c["weight"], c["id"]))
+    by_cat: dict[str, list[dict]] = {}
+    for c in checks:
+        by_cat.setdefault(c["category"], []).append(c)
+    css_text = resources.files("reports").joinpath("templates/scorecard.css").read_text("utf-8")
+    return tpl.render(r=report, lang=lang, by_cat=by_cat,
+                      status_text={k: v.get(lang) for k, v in STATUS_TEXT.items()},
+                      verdict_text=VERDICT_TEXT[report["verdict"]].get(lang),
+                      categories={k: v.get(lang) for k, v in CATEGORIES.items()},
+                      css=css_text, ui=UI[lang if lang in UI else "zh"])
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def write_outputs(report: dict, out_dir: Path, lang: str = "zh") -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / "report.json"
+    html_path = out_dir / "scorecard.html"
+    _atomic_write(json_path, json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    _atomic_write(html_path, render_html(report, lang))
+    return {"json": json_path, "html": html_path}
+
+
+UI = {
+    "zh": {
+        "title": "政府网站检查报告", "site": "网站", "homepage": "首页", "date": "检查时间",
+        "profile": "检查配置", "score": "总分", "verdict": "结论", "veto": "单项否决",
+        "veto_none": "无单项否决项", "veto_failed": "单项否决不通过", "coverage": "可判定比例",
+        "categories": "分类得分", "category": "分类", "checks": "检查项", "status": "结果",
+        "findings": "检查结果明细", "clause": "依据", "evidence": "证据", "remediation": "整改建议",
+        "summary": "说明", "weight": "权重", "crawl": "抓取情况", "pages": "页面数",
+        "requests": "请求数", "duration": "耗时（秒）", "errors": "错误", "partial":
+        "本次检查未完成（已中断或超出时间预算），以下结果仅基于已抓取的内容。",
+        "robots": "robots.txt", "generated": "由 gov-audit 生成", "no_score": "—",
+        "confidence": "规则确定性", "pass_line": "合格线", "not_judged": "未判定",
+        "counts": "结果统计", "veto_item": "否决项", "excerpt": "摘录", "more_evidence": "条证据未显示",
+        "out_of_scope": "说明：本报告由自动检查生成，人工核查项（如严重表述错误、舆情回应）不在自动检查范围内。",
+    },
+    "en": {
+        "title": "Government website audit", "site": "Site", "homepage": "Homepage", "date": "Audited",
+        "profile": "Profile", "score": "Score", "verdict": "Verdict", "veto": "Veto items",
+        "veto_none": "No veto item failed", "veto_failed": "Veto item failed", "coverage": "Judged",
+        "categories": "Scores by category", "category": "Category", "checks": "Checks",
+        "status": "Result", "findings": "Findings", "clause": "Rule", "evidence": "Evidence",
+        "remediation": "How to fix", "summary": "Summary", "weight": "Weight", "crawl": "Crawl",
+        "pages": "Pages", "requests": "Requests", "duration": "Duration (s)", "errors": "Errors",
+        "partial": "This audit did not finish (interrupted or out of time); the results cover what was gathered.",
+        "robots": "robots.txt", "generated": "Generated by gov-audit", "no_score": "—",
+        "confidence": "Rule certainty", "pass_line": "Pass line", "not_judged": "not judged",
+        "counts": "Results", "veto_item": "veto", "excerpt": "Excerpt", "more_evidence": "more evidence items not shown",
+        "out_of_scope": "Note: this report is generated automatically; items that need human judgement (serious wording errors, responses to public opinion) are out of its scope.",
+    },
+}

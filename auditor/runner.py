@@ -1,0 +1,59 @@
+"""Run the selected checks over one snapshot; a check that raises becomes ``error``."""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+
+from .check import Check, Result, Status, T
+from .profile import Profile
+from .snapshot import Snapshot
+
+
+@dataclass
+class CheckRun:
+    check: Check
+    result: Result
+    weight: float
+    duration: float
+
+
+def _blocked_reason(snapshot: Snapshot) -> T | None:
+    """When the homepage itself could not be read, checks that read it cannot judge."""
+    page = snapshot.homepage
+    if page is None:
+        return T("未能获取首页（robots.txt 禁止或未开始抓取）",
+                 "the homepage was not fetched (robots.txt or no crawl)")
+    f = page.fetch
+    if f.blocked:
+        return T(f"首页被防火墙/限流拦截（HTTP {f.status}），无法判断",
+                 f"the homepage was blocked by a firewall or rate limit (HTTP {f.status})")
+    if f.error_kind:
+        return T(f"首页无法访问（{f.error}），无法判断", f"the homepage could not be read ({f.error})")
+    if f.status is not None and f.status >= 400:
+        return T(f"首页返回 HTTP {f.status}，无法判断", f"the homepage answered HTTP {f.status}")
+    if not page.is_html:
+        return T("首页不是 HTML 页面，无法判断", "the homepage is not an HTML page")
+    return None
+
+
+def run_checks(checks: list[Check], snapshot: Snapshot, profile: Profile) -> list[CheckRun]:
+    runs: list[CheckRun] = []
+    blocked = _blocked_reason(snapshot)
+    for chk in checks:
+        weight = profile.check_weight(chk.id, chk.weight)
+        t0 = time.perf_counter()
+        if blocked is not None and "homepage" in chk.gatherers:
+            result = Result(Status.UNKNOWN, blocked)
+        else:
+            try:
+                result = chk.run(snapshot, profile)
+            except Exception as exc:  # noqa: BLE001 - one broken check never stops the audit
+                tb = traceback.extract_tb(exc.__traceback__)
+                where = f"{tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+                result = Result(Status.ERROR,
+                                T(f"检查程序出错：{type(exc).__name__}: {exc}",
+                                  f"the check raised {type(exc).__name__}: {exc}"),
+                                details={"where": where})
+        runs.append(CheckRun(chk, result, weight, time.perf_counter() - t0))
+    return runs

@@ -1,0 +1,192 @@
+"""The snapshot: everything one crawl gathered, read by every check.
+
+Pages keep their facts (title, meta, links, text, forms …) and their HTML
+compressed; the parsed tree is kept for the homepage and the pages one click away
+(the ones most checks read), and re-parsed on demand for the rest, so memory stays
+linear and small in the number of pages.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Iterable, Iterator, Mapping
+
+from .fetch import Fetch
+from .parse import Form, Link, ParsedPage, extract
+from .urls import host_of, origin_key
+
+
+@dataclass(frozen=True)
+class ScriptSource:
+    """A same-site script or frame the homepage pulls in (footers are often written by JS)."""
+
+    url: str
+    text: str
+
+
+@dataclass
+class Page:
+    url: str
+    depth: int
+    fetch: Fetch
+    kind: str  # html | attachment | asset | other | error | skipped
+    referrer: str | None = None
+    encoding: str = ""
+    facts: ParsedPage | None = None
+    html_z: bytes | None = field(default=None, repr=False)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def final_url(self) -> str:
+        return self.fetch.final_url
+
+    @property
+    def status(self) -> int | None:
+        return self.fetch.status
+
+    @property
+    def ok(self) -> bool:
+        return self.fetch.ok and not self.fetch.blocked
+
+    @property
+    def is_html(self) -> bool:
+        return self.kind == "html" and self.facts is not None
+
+    # Convenience accessors, empty for non-HTML pages.
+    @property
+    def title(self) -> str:
+        return self.facts.title if self.facts else ""
+
+    @property
+    def text(self) -> str:
+        return self.facts.text if self.facts else ""
+
+    @property
+    def footer_text(self) -> str:
+        return self.facts.footer_text if self.facts else ""
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return self.facts.links if self.facts else ()
+
+    @property
+    def forms(self) -> tuple[Form, ...]:
+        return self.facts.forms if self.facts else ()
+
+    @property
+    def meta(self) -> Mapping[str, str]:
+        return self.facts.meta if self.facts else {}
+
+    @property
+    def html(self) -> str:
+        return zlib.decompress(self.html_z).decode("utf-8") if self.html_z else ""
+
+    @property
+    def tree(self):
+        """The lxml tree; re-parsed from the stored HTML when it was not kept."""
+        if self.facts is None:
+            return None
+        if self.facts.tree is None and self.html_z:
+            return extract(self.html, self.final_url, keep_tree=True).tree
+        return self.facts.tree
+
+
+class Snapshot:
+    """Immutable view of a crawl. Checks read it; they never fetch."""
+
+    def __init__(self, *, start_url: str, pages: dict[str, Page], inlinks: dict[str, list[str]],
+                 link_checks: dict[str, Fetch], homepage_sources: list[ScriptSource],
+                 robots: dict[str, Any], started_at: datetime, finished_at: datetime,
+                 stats: dict[str, Any], facts: dict[str, Any] | None = None,
+                 partial: bool = False, stop_reason: str | None = None,
+                 options: Mapping[str, Any] | None = None) -> None:
+        self.start_url = start_url
+        self.pages: Mapping[str, Page] = MappingProxyType(pages)
+        self.inlinks: Mapping[str, tuple[str, ...]] = MappingProxyType(
+            {k: tuple(v) for k, v in inlinks.items()})
+        self.link_checks: Mapping[str, Fetch] = MappingProxyType(link_checks)
+        self.homepage_sources: tuple[ScriptSource, ...] = tuple(homepage_sources)
+        self.robots = MappingProxyType(robots)
+        self.started_at = started_at
+        self.finished_at = finished_at
+        self.stats = MappingProxyType(stats)
+        self.facts = MappingProxyType(dict(facts or {}))
+        self.partial = partial
+        self.stop_reason = stop_reason
+        self.options = MappingProxyType(dict(options or {}))
+        # The date checks judge freshness against; --as-of makes results reproducible.
+        self.as_of = finished_at.date()
+        self._by_final = {p.final_url: p for p in pages.values()}
+
+    # -- lookup ---------------------------------------------------------------
+    def page(self, url: str) -> Page | None:
+        return self.pages.get(url) or self._by_final.get(url)
+
+    @property
+    def start_page(self) -> Page | None:
+        return self.pages.get(self.start_url)
+
+    @cached_property
+    def homepage(self) -> Page | None:
+        """The page a visitor lands on: the start URL after HTTP, meta and JS redirects."""
+        page = self.start_page
+        seen = set()
+        while page is not None and page.facts is not None and page.facts.refresh_to \
+                and page.url not in seen and len(seen) < 4:
+            seen.add(page.url)
+            nxt = self.page(page.facts.refresh_to)
+            if nxt is None or not nxt.is_html:
+                break
+            # A stub that only redirects has little text of its own.
+            if len(page.text) > 400:
+                break
+            page = nxt
+        return page
+
+    @property
+    def site_host(self) -> str:
+        return host_of(self.start_url)
+
+    def in_site(self, url: str) -> bool:
+        return origin_key(url) == origin_key(self.start_url)
+
+    def html_pages(self) -> Iterator[Page]:
+        return (p for p in self.pages.values() if p.is_html and p.ok)
+
+    def pages_at_depth(self, depth: int) -> Iterable[Page]:
+        return (p for p in self.pages.values() if p.depth == depth)
+
+    def status_of(self, url: str) -> Fetch | None:
+        """The fetch result for any URL the audit requested (page or link check)."""
+        page = self.pages.get(url)
+        if page is not None:
+            return page.fetch
+        return self.link_checks.get(url)
+
+    def homepage_text_sources(self) -> list[tuple[str, str, str]]:
+        """(where, url, text) for the homepage: visible text, footer, inline and linked scripts.
+
+        Real footers are often written by ``document.write`` in an included script,
+        so identity checks search all of these and say where they found the text.
+        """
+        page = self.homepage
+        out: list[tuple[str, str, str]] = []
+        if page is None or page.facts is None:
+            return out
+        out.append(("footer", page.final_url, page.footer_text))
+        out.append(("page", page.final_url, page.text))
+        for s in page.facts.inline_scripts:
+            out.append(("inline-script", page.final_url, s))
+        out.append(("html", page.final_url, page.html))
+        for src in self.homepage_sources:
+            out.append(("script", src.url, src.text))
+        # Footers are sometimes a same-site frame.
+        for link in page.links:
+            if link.tag in ("iframe", "frame"):
+                framed = self.pages.get(link.url)
+                if framed is not None and framed.is_html:
+                    out.append(("frame", framed.final_url, framed.text))
+        return out

@@ -1,0 +1,1 @@
+"""Report templates (Jinja2) for gov-audit's scorecard."""
