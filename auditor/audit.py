@@ -53,6 +53,11 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
         snapshot.as_of = config.as_of
     runs = run_checks(selected, snapshot, profile)
     card = score(runs, profile)
-    report = build_report(snapshot, runs, card, profile, problems=registry.problems)
+    problems = list(registry.problems)
+    robots = snapshot.robots
+    if robots.get("state") == "unreachable" and not robots.get("ignored"):
+        problems.append(f"robots.txt could not be read ({robots.get('error')}): as RFC 9309 asks, "
+                        "only the homepage was fetched; use --ignore-robots for a site you run")
+    report = build_report(snapshot, runs, card, profile, problems=problems)
     paths = write_outputs(report, out_dir, config.lang) if out_dir is not None else {}
     return AuditOutcome(report, snapshot, paths)
