@@ -63,6 +63,7 @@ def build_report(snapshot: Snapshot, runs: list[CheckRun], card: Scorecard, prof
         },
         "profile": profile.to_json(),
         "started_at": _iso(snapshot.started_at),
+        "as_of": snapshot.as_of.isoformat(),
         "finished_at": _iso(snapshot.finished_at),
         "partial": snapshot.partial,
         "stop_reason": snapshot.stop_reason,

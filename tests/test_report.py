@@ -50,3 +50,16 @@ def test_report_json_has_the_documented_fields(audit_site):
     for key in ("pages", "errors", "duration"):
         assert key in r["crawl"]
     assert r["crawl"]["pages"] >= 1
+
+
+def test_report_validates_against_the_published_schema(audit_site):
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("reports").joinpath("report.schema.json").read_text("utf-8"))
+    out = audit_site({"/": page("示例市人民政府", "<p>" + "文字" * 200 + "</p>"
+                                '<a href="/missing">坏链接</a>')})
+    report = json.loads(out.paths["json"].read_text("utf-8"))
+    jsonschema.validate(report, schema, format_checker=jsonschema.FormatChecker())
+    assert report["as_of"]
