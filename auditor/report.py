@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -114,6 +114,7 @@ def render_html(report: dict, lang: str = "zh") -> str:
     env = _env()
     env.filters["t"] = lambda value: (value.get(lang) or value.get("zh", "")) if isinstance(value, dict) else (value or "")
     env.filters["safe_href"] = safe_href
+    env.filters["local_time"] = _beijing_time
     tpl = env.get_template("scorecard.html.j2")
     checks = sorted(report["checks"], key=lambda c: (STATUS_ORDER.get(c["status"], 9), -c["weight"], c["id"]))
     by_cat: dict[str, list[dict]] = {}
@@ -124,7 +125,24 @@ def render_html(report: dict, lang: str = "zh") -> str:
                       status_text={k: v.get(lang) for k, v in STATUS_TEXT.items()},
                       verdict_text=VERDICT_TEXT[report["verdict"]].get(lang),
                       categories={k: v.get(lang) for k, v in CATEGORIES.items()},
-                      css=css_text, ui=UI[lang if lang in UI else "zh"])
+                      css=css_text, ui=UI[lang if lang in UI else "zh"],
+                      confidence={k: v.get(lang) for k, v in CONFIDENCE.items()})
+
+
+def _beijing_time(iso: str) -> str:
+    """Officials read times in 北京时间 (UTC+8), to the minute."""
+    try:
+        dt = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    return dt.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+
+
+CONFIDENCE = {
+    "✅": T("已核实", "verified"),
+    "🟡": T("待核实（二手来源）", "secondary source"),
+    "❓": T("未核实", "unverified"),
+}
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -145,7 +163,7 @@ def write_outputs(report: dict, out_dir: Path, lang: str = "zh") -> dict[str, Pa
 
 UI = {
     "zh": {
-        "title": "政府网站检查报告", "site": "网站", "homepage": "首页", "date": "检查时间",
+        "title": "政府网站检查报告", "site": "网站", "homepage": "首页", "date": "检查时间（北京时间）",
         "profile": "检查配置", "score": "总分", "verdict": "结论", "veto": "单项否决",
         "veto_none": "无单项否决项", "veto_failed": "单项否决不通过", "coverage": "可判定比例",
         "categories": "分类得分", "category": "分类", "checks": "检查项", "status": "结果",
@@ -159,7 +177,7 @@ UI = {
         "out_of_scope": "说明：本报告由自动检查生成，人工核查项（如严重表述错误、舆情回应）不在自动检查范围内。",
     },
     "en": {
-        "title": "Government website audit", "site": "Site", "homepage": "Homepage", "date": "Audited",
+        "title": "Government website audit", "site": "Site", "homepage": "Homepage", "date": "Audited (UTC+8)",
         "profile": "Profile", "score": "Score", "verdict": "Verdict", "veto": "Veto items",
         "veto_none": "No veto item failed", "veto_failed": "Veto item failed", "coverage": "Judged",
         "categories": "Scores by category", "category": "Category", "checks": "Checks",

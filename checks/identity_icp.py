@@ -20,7 +20,7 @@ ID = "identity.icp"
     title=T("ICP 备案编号", "ICP registration number"),
     category="identity",
     clause=Clause("《非经营性互联网信息服务备案管理办法》", "第十三条（主页底部标明备案编号）；《政府网站发展指引》页面底部功能区",
-                  confidence="🟡", note="rules digest §2.4"),
+                  confidence="🟡"),
     weight=2,
     description=T("首页底部应标明 ICP 备案编号，如“京ICP备05070218号”。",
                   "The homepage footer shows the ICP registration number."),
