@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from .crawler import CrawlOptions, Crawler, Progress
+from .gatherers import GatherContext, run_gatherers
 from .profile import Profile, load_profile
 from .registry import discover
 from .report import build_report, write_outputs
@@ -23,6 +24,7 @@ class AuditConfig:
     skip: list[str] = field(default_factory=list)
     lang: str = "zh"
     as_of: date | None = None
+    gather_options: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -51,6 +53,10 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     snapshot = crawler.run(url)
     if config.as_of is not None:
         snapshot.as_of = config.as_of
+    needed = {g for c in selected for g in c.gatherers}
+    facts, timing = run_gatherers(needed, snapshot, GatherContext(options=dict(config.gather_options)))
+    snapshot.add_facts(facts)
+    snapshot.gather_timing = timing
     runs = run_checks(selected, snapshot, profile)
     card = score(runs, profile)
     problems = list(registry.problems)

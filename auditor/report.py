@@ -93,6 +93,7 @@ def build_report(snapshot: Snapshot, runs: list[CheckRun], card: Scorecard, prof
             "depth_cut": snapshot.stats.get("depth_cut", 0),
             "trap_cut": snapshot.stats.get("trap_cut", {}),
             "options": dict(snapshot.options),
+            "gatherers": dict(getattr(snapshot, "gather_timing", {})),
         },
         "problems": list(problems or []),
     }

@@ -6,6 +6,7 @@ import traceback
 from dataclasses import dataclass
 
 from .check import Check, Result, Status, T
+from .gatherers import GatherError
 from .profile import Profile
 from .snapshot import Snapshot
 
@@ -43,8 +44,13 @@ def run_checks(checks: list[Check], snapshot: Snapshot, profile: Profile) -> lis
     for chk in checks:
         weight = profile.check_weight(chk.id, chk.weight)
         t0 = time.perf_counter()
+        missing = next((snapshot.facts[g] for g in chk.gatherers
+                        if isinstance(snapshot.facts.get(g), GatherError)), None)
         if blocked is not None and "homepage" in chk.gatherers:
             result = Result(Status.UNKNOWN, blocked)
+        elif missing is not None:
+            result = Result(Status.UNKNOWN, T(f"所需数据未能采集（{missing.name}）：{missing.message}",
+                                              f"facts this check needs were not gathered ({missing.name}): {missing.message}"))
         else:
             try:
                 result = chk.run(snapshot, profile)

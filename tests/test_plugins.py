@@ -25,6 +25,31 @@ PLUGIN = textwrap.dedent('''
            clause=Clause("测试文件", "第二条"), weight=1)
     def TITLE(snap, profile):
         return Result.passed(T("标题：" + snap.homepage.title, "title: " + snap.homepage.title))
+
+    CALLS = []
+
+    def gather_pages(snap, ctx):
+        CALLS.append(1)
+        return {"count": len(snap.pages), "calls": len(CALLS)}
+
+    def gather_broken(snap, ctx):
+        raise OSError("resolver unreachable")
+
+    @check(id="thirdparty.uses-fact", title=T("用采集数据", "Uses a fact"), category="other",
+           clause=Clause("测试文件", "第三条"), gatherers=("thirdparty.pages",))
+    def USES(snap, profile):
+        fact = snap.facts["thirdparty.pages"]
+        return Result.passed(T(f"{fact['count']} 页，采集 {fact['calls']} 次", f"{fact['count']} pages, gathered {fact['calls']}x"))
+
+    @check(id="thirdparty.uses-fact-too", title=T("也用采集数据", "Uses it too"), category="other",
+           clause=Clause("测试文件", "第四条"), gatherers=("thirdparty.pages",))
+    def USES_TOO(snap, profile):
+        return Result.passed(T(str(snap.facts["thirdparty.pages"]["calls"])))
+
+    @check(id="thirdparty.needs-broken", title=T("依赖坏采集器", "Needs a broken gatherer"), category="other",
+           clause=Clause("测试文件", "第五条"), gatherers=("thirdparty.broken-gatherer",))
+    def NEEDS_BROKEN(snap, profile):
+        raise AssertionError("must not run")
 ''')
 
 
@@ -40,7 +65,13 @@ def make_distribution(tmp_path: Path) -> Path:
         "[gov_audit.checks]\n"
         "thirdparty.boom = gov_audit_thirdparty:BOOM\n"
         "thirdparty.title = gov_audit_thirdparty:TITLE\n"
-        "thirdparty.broken = gov_audit_thirdparty_missing:X\n")
+        "thirdparty.uses-fact = gov_audit_thirdparty:USES\n"
+        "thirdparty.uses-fact-too = gov_audit_thirdparty:USES_TOO\n"
+        "thirdparty.needs-broken = gov_audit_thirdparty:NEEDS_BROKEN\n"
+        "thirdparty.broken = gov_audit_thirdparty_missing:X\n"
+        "[gov_audit.gatherers]\n"
+        "thirdparty.pages = gov_audit_thirdparty:gather_pages\n"
+        "thirdparty.broken-gatherer = gov_audit_thirdparty:gather_broken\n")
     return site
 
 
@@ -73,7 +104,14 @@ def test_raising_check_becomes_error_and_audit_goes_on(tmp_path):
     assert "plugin bug" in by_id["thirdparty.boom"]["summary"]["en"]
     assert by_id["thirdparty.title"]["status"] == "pass"
     assert "示例市人民政府" in by_id["thirdparty.title"]["summary"]["zh"]
-    # An error is neither a pass nor a fail: the score counts only the judged check.
+    # A gatherer runs once however many checks read its facts.
+    assert by_id["thirdparty.uses-fact"]["status"] == "pass"
+    assert "gathered 1x" in by_id["thirdparty.uses-fact"]["summary"]["en"]
+    assert by_id["thirdparty.uses-fact-too"]["summary"]["zh"] == "1"
+    # A gatherer that fails makes its checks 'unknown' with the reason, never 'error' or 'fail'.
+    assert by_id["thirdparty.needs-broken"]["status"] == "unknown"
+    assert "resolver unreachable" in by_id["thirdparty.needs-broken"]["summary"]["en"]
+    # An error is neither a pass nor a fail: the score counts only the judged checks.
     assert report["score"] == 100.0
 
 

@@ -1,0 +1,1 @@
+"""Built-in gatherers (one module each); imported by auditor.gatherers.available()."""

@@ -1,0 +1,98 @@
+"""Gatherers: facts beyond the crawl (DNS answers, TLS handshakes, IPv6 probes, a
+rendered DOM), collected once after the crawl and stored in ``snapshot.facts``.
+
+A check names the gatherers it needs in its metadata (``gatherers=("dns",)``); the
+audit runs each needed gatherer once, whatever number of checks read its facts —
+Lighthouse's gatherer/audit split. Gatherers register through the
+``gov_audit.gatherers`` entry-point group (a name and a callable), so a plugin
+package can bring its own. A gatherer that raises stores a :class:`GatherError`
+under its name; the checks that need it then say ``unknown``.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any, Callable
+
+ENTRY_POINT_GROUP = "gov_audit.gatherers"
+# Pseudo-gatherers provided by the crawl itself.
+BUILTIN_FACTS = frozenset({"homepage", "pages"})
+
+
+@dataclass(frozen=True)
+class GatherError:
+    name: str
+    message: str
+
+
+@dataclass
+class GatherContext:
+    """What a gatherer may use: the audit's network settings and politeness limits."""
+
+    options: dict[str, Any] = field(default_factory=dict)
+    fetcher: Any = None  # auditor.fetch.Fetcher sharing the crawl's rate limiter
+    log: list[str] = field(default_factory=list)
+
+
+_registry: dict[str, Callable] = {}
+
+
+def gatherer(name: str) -> Callable[[Callable], Callable]:
+    """Register a built-in gatherer function ``(snapshot, ctx) -> facts``."""
+
+    def wrap(func: Callable) -> Callable:
+        _registry[name] = func
+        return func
+
+    return wrap
+
+
+def _import_builtins() -> None:
+    import importlib
+    import pkgutil
+
+    from . import gather
+
+    for info in pkgutil.iter_modules(gather.__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{gather.__name__}.{info.name}")
+
+
+def available() -> dict[str, Callable]:
+    _import_builtins()
+    found = dict(_registry)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in found:
+            continue
+        try:
+            found[ep.name] = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the audit
+            found[ep.name] = _broken(ep.name, exc)
+    return found
+
+
+def _broken(name: str, exc: Exception) -> Callable:
+    def fail(snapshot, ctx):
+        raise RuntimeError(f"gatherer plugin {name} could not be loaded: {exc}")
+
+    return fail
+
+
+def run_gatherers(names: set[str], snapshot, ctx: GatherContext) -> tuple[dict[str, Any], dict[str, float]]:
+    """Run each named gatherer once; returns (facts by name, seconds by name)."""
+    registry = available()
+    facts: dict[str, Any] = {}
+    timing: dict[str, float] = {}
+    for name in sorted(names - BUILTIN_FACTS):
+        func = registry.get(name)
+        t0 = time.perf_counter()
+        if func is None:
+            facts[name] = GatherError(name, f"no gatherer named {name!r} is installed")
+        else:
+            try:
+                facts[name] = func(snapshot, ctx)
+            except Exception as exc:  # noqa: BLE001
+                facts[name] = GatherError(name, f"{type(exc).__name__}: {exc}")
+        timing[name] = round(time.perf_counter() - t0, 3)
+    return facts, timing
