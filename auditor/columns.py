@@ -1,0 +1,157 @@
+"""The site's columns (栏目): list pages, their names, their dated items, their class.
+
+Shared by the freshness, disclosure and interaction checks. A column is found by
+what it says and where it sits — the ColumnName meta tag, the breadcrumb
+(当前位置：首页 > 政府信息公开 > 通知公告), the link texts that lead to it, its
+title — and classified by the profile's keyword sets (动态要闻 14 days,
+通知公告/政策文件 180 days, 人事/规划计划 365 days, per the 国办 indicators), so a
+site's own names are configuration, not code.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from .listing import Item, extract_items, says_empty
+
+_PAGINATION = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|pagenum|pageno|pageindex|p|pn|curpage)=(?:[2-9]|\d{2,})",
+                         re.I)
+_BREADCRUMB = re.compile(r"(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|现在位置|位置)\s*[:：]\s*(.{2,120})")
+_CRUMB_SEP = re.compile(r"\s*(?:>|＞|»|›|→|/|\\|>>|-\s)\s*")
+_TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")
+MIN_DATED_ITEMS = 3
+
+
+@dataclass
+class Column:
+    url: str
+    name: str
+    name_source: str
+    depth: int
+    items: list[Item] = field(default_factory=list)
+    empty: bool = False
+    klass: str | None = None  # key of [columns.classes.*] in the profile
+    max_age_days: int | None = None
+
+    @property
+    def dated(self) -> list[Item]:
+        return [i for i in self.items if i.date is not None]
+
+    @property
+    def newest(self) -> date | None:
+        dates = [i.date for i in self.items if i.date is not None]
+        return max(dates) if dates else None
+
+    def age_days(self, as_of: date) -> int | None:
+        newest = self.newest
+        return (as_of - newest).days if newest else None
+
+
+def is_pagination(url: str) -> bool:
+    return bool(_PAGINATION.search(url))
+
+
+def page_items(page, as_of: date | None = None) -> list[Item]:
+    """Dated items of a page, extracted from its tree once and cached on the page."""
+    cached = page.extra.get("items")
+    if cached is not None:
+        return cached
+    items: list[Item] = []
+    facts = page.facts
+    if facts is not None and getattr(facts, "items", None) is not None:
+        items = list(facts.items)
+    else:
+        tree = page.tree
+        if tree is not None:
+            items = extract_items(tree, page.final_url, as_of)
+    page.extra["items"] = items
+    return items
+
+
+def breadcrumb(text: str) -> list[str]:
+    m = _BREADCRUMB.search(text[:3000])
+    if not m:
+        return []
+    parts = [p.strip() for p in _CRUMB_SEP.split(m.group(1)) if p.strip()]
+    out = []
+    for p in parts:
+        # The text after the breadcrumb runs on (visible text is joined with spaces);
+        # column names have no spaces, so each crumb is its first word.
+        p = p.split()[0]
+        out.append(p[:20])
+        if len(out) >= 6:
+            break
+    return out
+
+
+def _anchor_names(snapshot, url: str) -> Counter:
+    names: Counter = Counter()
+    for ref in snapshot.inlinks.get(url, ()):
+        page = snapshot.pages.get(ref)
+        if page is None or page.facts is None:
+            continue
+        for link in page.facts.links:
+            if link.url == url and 2 <= len(link.text) <= 16:
+                names[link.text] += 1
+    return names
+
+
+def column_name(snapshot, page) -> tuple[str, str]:
+    meta = page.meta.get("columnname", "").strip()
+    if meta:
+        return meta, "meta"
+    crumbs = breadcrumb(page.text)
+    if len(crumbs) >= 2:
+        return crumbs[-1], "breadcrumb"
+    anchors = _anchor_names(snapshot, page.url)
+    if anchors:
+        return anchors.most_common(1)[0][0], "link"
+    title = page.title
+    site = snapshot.homepage.title if snapshot.homepage is not None else ""
+    parts = [p for p in _TITLE_SEP.split(title) if p and p not in site]
+    if parts:
+        return parts[0][:20], "title"
+    return title[:20], "title"
+
+
+def classify(name: str, profile) -> tuple[str | None, int | None]:
+    classes = profile.get("columns.classes", {}) or {}
+    for key, spec in classes.items():
+        keywords = spec.get("keywords", [])
+        exclude = spec.get("exclude", [])
+        if any(k in name for k in keywords) and not any(x in name for x in exclude):
+            days = spec.get("max_age_days")
+            return key, int(days) if days is not None else None
+    return None, None
+
+
+def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
+    """Every list-like page at depth <= max_depth (first pages only), classified."""
+    as_of = snapshot.as_of
+    columns: list[Column] = []
+    for page in snapshot.pages.values():
+        if not page.is_html or not page.ok or page.depth > max_depth or page.depth == 0:
+            continue
+        if is_pagination(page.final_url):
+            continue
+        items = page_items(page, as_of)
+        dated = [i for i in items if i.date is not None and i.date_source == "row"]
+        empty = says_empty(page.text) and len(dated) == 0
+        if len(dated) < MIN_DATED_ITEMS and not empty:
+            continue
+        name, source = column_name(snapshot, page)
+        klass, days = classify(name, profile)
+        columns.append(Column(page.final_url, name, source, page.depth, items, empty, klass, days))
+    columns.sort(key=lambda c: (c.depth, c.url))
+    return columns
+
+
+def columns_of(snapshot, profile) -> list[Column]:
+    """find_columns, computed once per (snapshot, profile) and shared by all checks."""
+    key = ("columns", id(profile))
+    cache = snapshot.__dict__.setdefault("_derived", {})
+    if key not in cache:
+        cache[key] = find_columns(snapshot, profile)
+    return cache[key]
