@@ -21,6 +21,7 @@ from .profile import ProfileError, load_profile
 from .urls import normalize
 
 EXIT_OK, EXIT_GATE, EXIT_CANNOT = 0, 1, 2
+DEFAULT_RATE = 5.0
 
 
 class CliError(Exception):
@@ -104,7 +105,7 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="clicks from the homepage at most (default 4)")
     g.add_argument("--concurrency", type=_positive_int("--concurrency"), default=4,
                    help="requests in flight at once (default 4)")
-    g.add_argument("--rate", type=_positive_float("--rate", 1000), default=5.0,
+    g.add_argument("--rate", type=_positive_float("--rate", 1000), default=None,
                    help="requests per second per host, never exceeded (default 5)")
     g.add_argument("--timeout", type=_positive_float("--timeout", 600), default=15.0,
                    help="seconds to wait for a server to answer (default 15, as the 国办 probe)")
@@ -187,7 +188,7 @@ class ProgressLine:
 def _config(args) -> AuditConfig:
     crawl = CrawlOptions(
         max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
-        rate=args.rate, timeout=args.timeout, user_agent=args.user_agent,
+        rate=args.rate if args.rate is not None else DEFAULT_RATE, timeout=args.timeout, user_agent=args.user_agent,
         max_bytes=int(args.max_page_size * 1024 * 1024), time_budget=args.time_budget,
         ignore_robots=args.ignore_robots, link_check_depth=args.link_check_depth,
         max_per_pattern=args.max_per_pattern, extra_hosts=tuple(args.also_host))
@@ -314,7 +315,7 @@ def cmd_demo(args) -> int:
             except KeyboardInterrupt:
                 return EXIT_OK
         # The sample site is ours: crawl it fast; its dates are judged as of its own day.
-        if args.rate == 5.0:
+        if args.rate is None:
             args.rate = 200.0
         if args.as_of is None:
             args.as_of = server.as_of

@@ -48,7 +48,8 @@ def _row_of(a):
 
 def _items_in(root, base: str, as_of: date | None) -> list[Item]:
     items: list[Item] = []
-    seen_rows: set[int] = set()
+    # Keep the row elements themselves: lxml proxies are freed and their id() reused.
+    seen_rows: set = set()
     for a in root.iter("a"):
         href = a.get("href")
         if not href:
@@ -59,10 +60,9 @@ def _items_in(root, base: str, as_of: date | None) -> list[Item]:
         row = _row_of(a)
         if row is None or row.tag in ("body", "html"):
             continue
-        key = id(row)
-        if key in seen_rows:
+        if row in seen_rows:
             continue
-        seen_rows.add(key)
+        seen_rows.add(row)
         row_text = _WS.sub(" ", row.text_content())[:MAX_ROW_TEXT]
         if len(row_text) > MAX_ROW_TEXT - 1 and row.tag not in ROW_TAGS:
             continue  # a whole block, not a row
