@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from auditor.check import Evidence, Result, T
+from auditor.urls import host_of
 
 # Homepages with less visible text than this are probably built by scripts we did
 # not run: absence of a footer item there is "could not determine", not "fail".
@@ -32,6 +34,9 @@ WHERE = {
     "html": T("页面源代码", "page source"),
     "script": T("引用的脚本文件", "included script"),
     "frame": T("内嵌框架页面", "framed page"),
+    "page-tail": T("页面末尾文字", "end of the page text"),
+    "link": T("首页链接", "homepage link"),
+    "comment": T("页面源代码注释（访问者看不到）", "an HTML comment (not shown)"),
 }
 
 
@@ -45,7 +50,7 @@ class Hit:
     @property
     def visible(self) -> bool:
         """Shown to a visitor: in the page text, a framed page, or written by a script."""
-        return self.where in ("footer", "page", "frame", "script", "inline-script")
+        return self.where in ("footer", "page", "page-tail", "frame", "script", "inline-script")
 
     def evidence(self, note: T | None = None) -> Evidence:
         label = note or WHERE.get(self.where, T(self.where))
@@ -54,8 +59,13 @@ class Hit:
 
 def search_homepage(snap, pattern: re.Pattern, *, first_only: bool = False) -> list[Hit]:
     """Find ``pattern`` in the homepage's footer, text, scripts and frames (NFKC-folded)."""
+    return search_sources(snap.homepage_text_sources(), pattern, first_only=first_only)
+
+
+def search_sources(sources, pattern: re.Pattern, *, first_only: bool = False) -> list[Hit]:
+    """Find ``pattern`` in (where, url, text) sources, NFKC-folded."""
     hits: list[Hit] = []
-    for where, url, text in snap.homepage_text_sources():
+    for where, url, text in sources:
         if not text:
             continue
         folded = nfkc(text)
@@ -91,3 +101,324 @@ def thin_unknown(what: T) -> Result:
         f"首页可见文字过少（可能由脚本生成），无法确认是否有{what.zh}；可用 --render 渲染后再查",
         f"the homepage has little static text (probably built by scripts), so the {what.en} "
         "could not be confirmed absent"))
+
+
+# -- where footer items and embedded widgets live ---------------------------------
+FOOTER_TAIL_CHARS = 2000
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def footer_sources(snap) -> list[tuple[str, str, str]]:
+    """The footer, the end of the page text, scripts and frames: where footer items are written.
+
+    The parser's footer guess can pick a top-of-page block with a "bottom" class,
+    so the end of the visible text is searched as well; the whole page text is
+    not (news items say "由…主办" too).
+    """
+    out = []
+    for where, url, text in snap.homepage_text_sources():
+        if where == "page":
+            out.append(("page-tail", url, text[-FOOTER_TAIL_CHARS:]))
+        elif where != "html":
+            out.append((where, url, text))
+    return out
+
+
+def markup_sources(snap) -> list[tuple[str, str, str]]:
+    """Markup a widget can hide in: the page source without comments, inline and included
+    scripts, framed pages' source. Comments are left out (a commented-out widget is not shown)."""
+    page = snap.homepage
+    if page is None or page.facts is None:
+        return []
+    out = [("html", page.final_url, _COMMENT.sub(" ", page.html))]
+    for s in page.facts.inline_scripts:
+        out.append(("inline-script", page.final_url, _unescaped(s)))
+    for src in snap.homepage_sources:
+        out.append(("script", src.url, _unescaped(src.text)))
+    for link in page.links:
+        if link.tag in ("iframe", "frame"):
+            framed = snap.pages.get(link.url)
+            if framed is not None and framed.is_html:
+                out.append(("frame", framed.final_url, _COMMENT.sub(" ", framed.html)))
+    return out
+
+
+def _unescaped(script: str) -> str:
+    """Widget snippets are often ``document.write(unescape("%3Cscript id%3D'_jiucuo_' …"))``."""
+    if "%3c" in script.lower():
+        return script + "\n" + unquote(script)
+    return script
+
+
+def homepage_links(snap) -> list:
+    """The homepage's links plus those of the frames it embeds (footers are often a frame)."""
+    page = snap.homepage
+    if page is None:
+        return []
+    out = list(page.links)
+    for link in page.links:
+        if link.tag in ("iframe", "frame"):
+            framed = snap.pages.get(link.url)
+            if framed is not None and framed.is_html:
+                out.extend(framed.links)
+    return out
+
+
+def commented_hits(snap, needles: list[str]) -> list[Evidence]:
+    """Needles seen only inside HTML comments of the homepage (a widget switched off)."""
+    page = snap.homepage
+    if page is None or page.facts is None:
+        return []
+    out = []
+    for m in _COMMENT.finditer(page.html):
+        low = m.group(0).lower()
+        for n in needles:
+            i = low.find(n.lower())
+            if i >= 0:
+                out.append(Evidence(page.final_url, excerpt(m.group(0), i, i + len(n), 60), WHERE["comment"]))
+                break
+    return out
+
+
+@dataclass
+class Marker:
+    """A widget marker found on the homepage."""
+
+    where: str
+    url: str  # the page or script it was seen in
+    needle: str
+    snippet: str
+    target: str = ""  # the link/script/img URL carrying it, when known
+
+    def evidence(self) -> Evidence:
+        label = WHERE.get(self.where, T(self.where))
+        return Evidence(self.target or self.url, self.snippet, label)
+
+
+def is_text_marker(marker: str) -> bool:
+    """A marker in Chinese is a visible label; anything else is a URL or id fragment."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in marker)
+
+
+def find_markers(snap, markers: list[str]) -> list[Marker]:
+    """Find widget markers on the homepage.
+
+    URL/id markers (``conac.cn``, ``_jiucuo_``) are searched in link URLs and in the
+    markup (page source, inline and included scripts, frames: widgets are often
+    injected by ``document.write``); label markers (``我为政府网站找错``) in link texts
+    and image alt texts and in the footer sources.
+    """
+    page = snap.homepage
+    if page is None or page.facts is None:
+        return []
+    url_markers = [m.lower() for m in markers if m and not is_text_marker(m)]
+    text_markers = [nfkc(m) for m in markers if m and is_text_marker(m)]
+    found: list[Marker] = []
+    for link in homepage_links(snap):
+        low = link.url.lower()
+        label = nfkc(link.text)
+        for m in url_markers:
+            if m in low:
+                found.append(Marker("link", page.final_url, m, f"<{link.tag}> {link.text}".strip(), link.url))
+                break
+        else:
+            for m in text_markers:
+                if m in label:
+                    found.append(Marker("link", page.final_url, m, f"<{link.tag}> {link.text}", link.url))
+                    break
+    for where, url, text in markup_sources(snap):
+        low = text.lower()
+        for m in url_markers:
+            i = low.find(m)
+            if i >= 0:
+                found.append(Marker(where, url, m, excerpt(text, i, i + len(m), 80)))
+    for hit in search_sources(footer_sources(snap), _alternation(text_markers)) if text_markers else ():
+        found.append(Marker(hit.where, hit.url, hit.match.group(0),
+                            excerpt(hit.text, hit.match.start(), hit.match.end())))
+    return found
+
+
+def _alternation(words: list[str]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+
+
+def label_pattern(words: list[str]) -> re.Pattern:
+    """A regex matching any of ``words`` (longest first)."""
+    return _alternation([nfkc(w) for w in words if w])
+
+
+def compact(text: str) -> str:
+    """NFKC-folded, without whitespace: how link labels are compared."""
+    return re.sub(r"\s+", "", nfkc(text or ""))
+
+
+# -- 主办单位 and 联系方式 ---------------------------------------------------------
+_NAME = r"[\u4e00-\u9fa5A-Za-z0-9()·、]{3,40}"
+NAME_STOPS = ("承办", "主管", "协办", "主办", "技术支持", "网站标识码", "政府网站标识码", "标识码", "ICP",
+              "备案", "公网安备", "地址", "电话", "联系", "邮编", "传真", "版权", "维护", "运维",
+              "Copyright", "建议使用", "推荐使用", "分辨率", "浏览器")
+NAME_PREFIXES = ("版权所有", "Copyright", "copyright", "(C)", "(c)", "©", "All Rights Reserved")
+
+
+def sponsor_pattern(labels: list[str]) -> re.Pattern:
+    """``主办单位：X`` (colon optional after a ``…单位`` label) or ``X主办``."""
+    long_labels = [nfkc(l) for l in labels if l.endswith("单位")]
+    short = [nfkc(l) for l in labels if not l.endswith("单位")]
+    parts = []
+    if long_labels:
+        parts.append(f"(?:{'|'.join(map(re.escape, sorted(long_labels, key=len, reverse=True)))})\\s*:?\\s*(?P<a>{_NAME})")
+    if short:
+        parts.append(f"(?:{'|'.join(map(re.escape, sorted(short, key=len, reverse=True)))})\\s*:\\s*(?P<b>{_NAME})")
+    parts.append(r"(?P<c>[\u4e00-\u9fa5()]{4,30}?)\s*主办(?![单方的])")
+    return re.compile("|".join(parts))
+
+
+def clean_name(name: str) -> str:
+    for p in NAME_PREFIXES:
+        if name.startswith(p):
+            name = name[len(p):]
+    cut = len(name)
+    for stop in NAME_STOPS:
+        i = name.find(stop)
+        if i == 0:
+            return ""  # a label or boilerplate, not a name
+        if 0 < i < cut:
+            cut = i
+    return name[:cut].strip(" :·、")
+
+
+@dataclass
+class Sponsor:
+    name: str
+    hit: Hit
+
+
+def find_sponsors(snap, labels: list[str]) -> list[Sponsor]:
+    """主办/承办/主管单位 names written in the homepage's footer sources."""
+    out = []
+    for hit in search_sources(footer_sources(snap), sponsor_pattern(labels)):
+        g = hit.match.groupdict()
+        raw = g.get("a") or g.get("b") or g.get("c") or ""
+        name = clean_name(raw)
+        if len(re.findall(r"[\u4e00-\u9fa5]", name)) >= 3:
+            out.append(Sponsor(name, hit))
+    return out
+
+
+def longest_common_run(a: str, b: str) -> int:
+    """Length of the longest common substring (short strings: page titles, unit names)."""
+    best = 0
+    prev = [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                cur[j] = prev[j - 1] + 1
+                best = max(best, cur[j])
+        prev = cur
+    return best
+
+
+# -- 网站标识码 -------------------------------------------------------------------
+SITE_CODE_FORMAT = re.compile(r"^(?:\d{10}|bm\d{8})$")
+# Province-level 行政区划代码 prefixes (GB/T 2260): the first two digits of a local code.
+PROVINCE_PREFIXES = frozenset({"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34",
+                               "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52",
+                               "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"})
+
+
+def site_code_kind(code: str) -> str:
+    """'bm' (国务院部门), 'local' (10 digits), or '' when the format is invalid."""
+    code = code.lower()
+    if not SITE_CODE_FORMAT.match(code):
+        return ""
+    return "bm" if code.startswith("bm") else "local"
+
+
+# -- link status ------------------------------------------------------------------
+DEAD_STATUSES_DEFAULT = (403, 404, 410)
+
+
+def link_state(fetch, dead_statuses=DEAD_STATUSES_DEFAULT) -> tuple[str, str]:
+    """Classify a fetch of a linked URL: ('ok'|'dead'|'suspect'|'unknown', reason).
+
+    Confirmed dead: a dead status (404/410/403 by default, as 开普云 counts them),
+    a failed DNS lookup, or a refused connection. Everything else that went wrong
+    (timeouts, 5xx, TLS, resets, rate limits and challenges) is only suspect: it
+    may be the network or the site's firewall, not a broken link.
+    """
+    if fetch is None:
+        return "unknown", "not checked"
+    kind = fetch.error_kind
+    if kind == "robots":
+        return "unknown", "robots.txt forbids it"
+    if kind == "stopped":
+        return "unknown", "audit stopped"
+    if kind == "dns":
+        return "dead", "DNS lookup failed"
+    if kind == "connect" and "refused" in (fetch.error or ""):
+        return "dead", "connection refused"
+    if kind:
+        return "suspect", fetch.error or kind
+    if fetch.blocked:
+        return "suspect", f"HTTP {fetch.status} (blocked or rate-limited)"
+    status = fetch.status
+    if status is None:
+        return "unknown", "no answer recorded"
+    if status in dead_statuses:
+        return "dead", f"HTTP {status}"
+    if status >= 400:
+        return "suspect", f"HTTP {status}"
+    if fetch.tls_error:
+        return "suspect", f"TLS certificate error: {fetch.tls_error[:120]}"
+    return "ok", f"HTTP {status}"
+
+
+def really_blocked(page) -> bool:
+    """Whether a page's fetch was a firewall/rate-limit challenge.
+
+    ``Fetch.blocked`` looks at the body, which the crawler drops before storing the
+    page; the stored HTML is put back for the test.
+    """
+    import dataclasses
+
+    f = page.fetch
+    if f.blocked:
+        return True
+    if f.body is None and page.html_z and f.status is not None and f.status >= 400:
+        return dataclasses.replace(f, body=page.html.encode("utf-8", "replace")[:20000]).blocked
+    return False
+
+
+def same_host(a: str, b: str) -> bool:
+    return host_of(a) == host_of(b)
+
+
+# -- the 找错 (jiucuo) script ---------------------------------------------------------
+# A jiucuo script tag (also inside document.write strings, quotes escaped) and its sitecode.
+JIUCUO_TAG = re.compile(r"<script\b[^>]*?(?:_jiucuo_|jiucuo\.js)[^>]*>", re.I)
+SITECODE_ATTR = re.compile(r"""site_?code\s*=\s*\\?["']?\s*([A-Za-z0-9]+)""", re.I)
+SITECODE_SETATTR = re.compile(r"""setAttribute\(\s*\\?["']site_?code\\?["']\s*,\s*\\?["']([A-Za-z0-9]+)""", re.I)
+
+
+def jiucuo_sitecodes(snap) -> list[tuple[str, Evidence]]:
+    """The ``sitecode`` of the 找错 script (tree, page source, scripts), lower-cased, with evidence."""
+    out = []
+    page = snap.homepage
+    tree = page.tree
+    if tree is not None:
+        for el in tree.xpath("//script[@id='_jiucuo_' or contains(@src, 'jiucuo')][@sitecode]"):
+            out.append((el.get("sitecode").strip().lower(),
+                        Evidence(page.final_url, f'<script id="{el.get("id", "")}" sitecode="{el.get("sitecode")}">',
+                                 T("找错脚本", "找错 script"))))
+    for where, url, text in markup_sources(snap):
+        if where == "html" and out:
+            continue  # already read from the parsed tree
+        for tag in JIUCUO_TAG.finditer(text):
+            m = SITECODE_ATTR.search(tag.group(0))
+            if m:
+                out.append((m.group(1).lower(), Evidence(url, excerpt(text, tag.start(), tag.end(), 10),
+                                                         T("找错脚本", "找错 script"))))
+        for m in SITECODE_SETATTR.finditer(text):
+            out.append((m.group(1).lower(), Evidence(url, excerpt(text, m.start(), m.end()), T("找错脚本", "找错 script"))))
+    return out

@@ -1,0 +1,127 @@
+"""disclosure.column — a 政府信息公开 column is reachable from the homepage.
+
+国办公开办函〔2019〕61号 asks every 行政机关 to build its disclosure platform on the
+existing 政府信息公开/政务公开 column and to unify its name as “政府信息公开”. The
+column is found by link text (image alt texts count: many nav bars are images),
+or taken from the profile (``columns.disclosure = "URL"``).
+"""
+import re
+
+from auditor.check import Clause, Evidence, Result, T, check
+from auditor.urls import normalize
+
+from ._common import compact, homepage_is_thin, link_state, markup_sources, thin_unknown
+
+ID = "disclosure.column"
+DEFAULT_SUFFIXES = ["专栏", "平台", "频道", "栏目", "网"]
+PREFIX_ENDS = ("市", "省", "县", "区", "州", "旗", "盟", "部", "局", "委", "厅", "办", "人民")
+_PUNCT = re.compile(r"[\s>»›·|｜/\\\-_:：【】\[\]()<>《》\"'“”]+")
+
+
+def _label(text: str) -> str:
+    return _PUNCT.sub("", compact(text))
+
+
+def column_name(text: str, keywords: list[str], suffixes: list[str]) -> str | None:
+    """The disclosure keyword a link label names, or None ("政府信息公开指南" is a sub-column)."""
+    t = _label(text)
+    for k in sorted((_label(k) for k in keywords), key=len, reverse=True):
+        i = t.find(k)
+        if i < 0:
+            continue
+        prefix, suffix = t[:i], t[i + len(k):]
+        if suffix and suffix not in suffixes:
+            continue
+        if prefix and not (len(prefix) <= 10 and prefix.endswith(PREFIX_ENDS)):
+            continue
+        return k
+    return None
+
+
+STATE_RANK = {"ok": 0, "unknown": 1, "suspect": 2, "dead": 3}
+
+
+@check(
+    id=ID,
+    title=T("政府信息公开栏目", "政府信息公开 column"),
+    category="disclosure",
+    clause=Clause("国办公开办函〔2019〕61号", "统一设置“政府信息公开”栏目并统一名称；《政府信息公开条例》第二十四条（政府信息公开平台）",
+                  confidence="✅", note="rules digest §2.5"),
+    weight=3,
+    description=T("首页应有名为“政府信息公开”的栏目入口且能正常打开。使用“信息公开”“政务公开”等其他名称记为警告"
+                  "（61号文要求统一名称为“政府信息公开”）。也可在检查配置中指定栏目地址（columns.disclosure）。",
+                  "The homepage links to a column named exactly 政府信息公开 and it opens. Other names (信息公开, 政务公开) "
+                  "are a warning (61号 asks to unify the name). The column URL can also be set in the profile (columns.disclosure)."),
+    remediation=T("在首页导航设置名称为“政府信息公开”的栏目（不另设其他名称或专门网站），并确保链接可正常访问。",
+                  "Put a nav entry named exactly 政府信息公开 on the homepage and make sure it opens."),
+    gatherers=("homepage",),
+)
+def run(snap, profile):
+    page = snap.homepage
+    keywords = profile.keywords("disclosure_column") or ["政府信息公开", "信息公开", "政务公开"]
+    canonical = {_label(k) for k in (profile.keywords("disclosure_column_canonical") or ["政府信息公开"])}
+    suffixes = [_label(s) for s in (profile.keywords("disclosure_column_suffixes") or DEFAULT_SUFFIXES)]
+
+    configured = profile.get("columns.disclosure")
+    if isinstance(configured, str) and configured.strip():
+        return _configured(snap, page, normalize(configured.strip()) or configured.strip(), keywords, canonical, suffixes)
+
+    found = []
+    seen = set()
+    for link in page.links:
+        if link.tag not in ("a", "area") or link.url in seen:
+            continue
+        name = column_name(link.text, keywords, suffixes)
+        if name:
+            seen.add(link.url)
+            state, reason = link_state(snap.status_of(link.url))
+            found.append((name in canonical, state, reason, link))
+    if not found:
+        for where, url, text in markup_sources(snap):
+            if where != "html" and any(_label(k) in _label(text) for k in canonical):
+                return Result.unknown(T("首页静态链接中没有“政府信息公开”栏目，但脚本中出现该名称（导航可能由脚本生成），无法确认",
+                                        "no 政府信息公开 link in the static page, but scripts mention it (script-built nav?)"),
+                                      [Evidence(url, "政府信息公开", T("脚本", "script"))])
+        if homepage_is_thin(snap):
+            return thin_unknown(T("政府信息公开栏目", "政府信息公开 column"))
+        return Result.failed(T("首页未找到“政府信息公开”栏目入口（也没有“信息公开”“政务公开”等栏目）",
+                               "no 政府信息公开 (or 信息公开/政务公开) column linked from the homepage"),
+                             [Evidence(page.final_url, " | ".join(l.text for l in page.links if l.tag == "a" and l.text)[:300],
+                                       T("首页链接文字", "homepage link texts"))])
+    found.sort(key=lambda f: (not f[0], STATE_RANK[f[1]]))
+    is_canon, state, reason, link = found[0]
+    return _judge(is_canon, state, reason, link.text, link.url)
+
+
+def _judge(is_canon, state, reason, text, url):
+    ev = [Evidence(url, f"“{text}” → {reason}", T("栏目入口", "column link"))]
+    details = {"url": url, "text": text, "canonical": is_canon, "target": reason}
+    broken = state in ("dead", "suspect")
+    if is_canon and state == "ok":
+        return Result.passed(T(f"首页有“{text}”栏目入口，可正常打开", f"the homepage links to “{text}”, which opens"), ev, **details)
+    if is_canon and not broken:
+        return Result.passed(T(f"首页有“{text}”栏目入口（目标页面未检查：{reason}）",
+                               f"the homepage links to “{text}” (target not checked: {reason})"), ev, **details)
+    problems = []
+    if not is_canon:
+        problems.append(T(f"栏目名称为“{text}”，应统一为“政府信息公开”（国办公开办函〔2019〕61号）",
+                          f"the column is named “{text}”; 61号 asks for “政府信息公开”"))
+    if broken:
+        problems.append(T(f"栏目入口无法正常打开（{reason}）", f"the column link does not open ({reason})"))
+    return Result.warned(T("；".join(p.zh for p in problems), "; ".join(p.en for p in problems)), ev, **details)
+
+
+def _configured(snap, page, url, keywords, canonical, suffixes):
+    state, reason = link_state(snap.status_of(url))
+    links = [l for l in page.links if l.url == url and l.tag in ("a", "area")]
+    if not links:
+        if state == "unknown":
+            return Result.unknown(T(f"检查配置指定的政府信息公开栏目 {url} 未被抓取，且首页没有指向它的链接，无法判断",
+                                    f"the configured disclosure column {url} was not fetched and is not linked from the homepage"),
+                                  [Evidence(url, reason, T("配置的栏目地址", "configured column"))], url=url)
+        return Result.warned(T(f"检查配置指定的政府信息公开栏目 {url} 不能从首页直接进入（{reason}）",
+                               f"the configured disclosure column {url} is not linked from the homepage ({reason})"),
+                             [Evidence(url, reason, T("配置的栏目地址", "configured column"))], url=url)
+    link = max(links, key=lambda l: column_name(l.text, keywords, suffixes) is not None)
+    name = column_name(link.text, keywords, suffixes)
+    return _judge(name in canonical if name else False, state, reason, link.text or url, url)
