@@ -54,7 +54,8 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     if config.as_of is not None:
         snapshot.as_of = config.as_of
     needed = {g for c in selected for g in c.gatherers}
-    facts, timing = run_gatherers(needed, snapshot, GatherContext(options=dict(config.gather_options)))
+    facts, timing = run_gatherers(needed, snapshot, GatherContext(options=dict(config.gather_options),
+                                                                fetcher=crawler.fetcher))
     snapshot.add_facts(facts)
     snapshot.gather_timing = timing
     runs = run_checks(selected, snapshot, profile)
