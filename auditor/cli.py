@@ -319,6 +319,8 @@ def cmd_demo(args) -> int:
             args.rate = 200.0
         if args.as_of is None:
             args.as_of = server.as_of
+        if args.profile is None:
+            args.profile = "city"  # the sample site is a city portal
         if not args.quiet:
             print(f"示例网站 / sample site: {server.url}")
         return cmd_audit(args, server.url)

@@ -116,6 +116,7 @@ def render_html(report: dict, lang: str = "zh") -> str:
     env.filters["t"] = lambda value: (value.get(lang) or value.get("zh", "")) if isinstance(value, dict) else (value or "")
     env.filters["safe_href"] = safe_href
     env.filters["local_time"] = _beijing_time
+    env.filters["marks"] = lambda text: _spell_marks(text, lang)
     tpl = env.get_template("scorecard.html.j2")
     checks = sorted(report["checks"], key=lambda c: (STATUS_ORDER.get(c["status"], 9), -c["weight"], c["id"]))
     by_cat: dict[str, list[dict]] = {}
@@ -144,6 +145,13 @@ CONFIDENCE = {
     "🟡": T("待核实（二手来源）", "secondary source"),
     "❓": T("未核实", "unverified"),
 }
+
+
+def _spell_marks(text: str, lang: str) -> str:
+    """Certainty marks in clause notes as words: not every printer or font has the emoji."""
+    for mark, label in CONFIDENCE.items():
+        text = text.replace(mark, f"（{label.get(lang)}）" if lang == "zh" else f" ({label.get(lang)})")
+    return text
 
 
 def _atomic_write(path: Path, text: str) -> None:
