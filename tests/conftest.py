@@ -30,12 +30,12 @@ def audit_site(tmp_path):
 
     started = []
 
-    def run(routes, *, only=None, profile=None, out=True, **crawl):
+    def run(routes, *, only=None, profile=None, out=True, as_of=None, **crawl):
         s = routes if isinstance(routes, LoopbackSite) else LoopbackSite(routes).start()
         if not isinstance(routes, LoopbackSite):
             started.append(s)
         crawl.setdefault("rate", 500)
-        config = AuditConfig(crawl=CrawlOptions(**crawl), profile=profile, only=only or [])
+        config = AuditConfig(crawl=CrawlOptions(**crawl), profile=profile, only=only or [], as_of=as_of)
         return run_audit(s.url, config, tmp_path / "out" if out else None)
 
     yield run
