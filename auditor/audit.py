@@ -25,6 +25,9 @@ class AuditConfig:
     lang: str = "zh"
     as_of: date | None = None
     gather_options: dict = field(default_factory=dict)
+    formats: tuple[str, ...] = ("html", "json")  # auditor.outputs.FILES
+    history: str | None = None  # SQLite history store (auditor.history): record the run, show the trend
+    junit_warn: str = "pass"  # how JUnit reports a warn: pass (with system-out), fail or skip
 
 
 @dataclass
@@ -54,8 +57,11 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     if config.as_of is not None:
         snapshot.as_of = config.as_of
     needed = {g for c in selected for g in c.gatherers}
-    facts, timing = run_gatherers(needed, snapshot, GatherContext(options=dict(config.gather_options),
-                                                                fetcher=crawler.fetcher))
+    gather_options = dict(config.gather_options)
+    if config.history:
+        gather_options.setdefault("history", config.history)
+    facts, timing = run_gatherers(needed, snapshot, GatherContext(options=gather_options,
+                                                                fetcher=crawler.fetcher, profile=profile))
     snapshot.add_facts(facts)
     snapshot.gather_timing = timing
     runs = run_checks(selected, snapshot, profile)
@@ -66,5 +72,24 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
         problems.append(f"robots.txt could not be read ({robots.get('error')}): as RFC 9309 asks, "
                         "only the homepage was fetched; use --ignore-robots for a site you run")
     report = build_report(snapshot, runs, card, profile, problems=problems)
-    paths = write_outputs(report, out_dir, config.lang) if out_dir is not None else {}
+    trend = record_history(report, config.history) if config.history else None
+    paths = write_outputs(report, out_dir, config.lang, config.formats, history=trend,
+                          junit_warn=config.junit_warn) if out_dir is not None else {}
     return AuditOutcome(report, snapshot, paths)
+
+
+def record_history(report: dict, path: str) -> dict | None:
+    """Store the run in the history file; returns the trend for the scorecard.
+
+    The audit is done by now: a history that cannot be written is reported in the
+    report's ``problems``, never allowed to lose the report.
+    """
+    from .history import History
+
+    try:
+        with History.open(path) as store:
+            store.record_run(report)
+            return store.trend(report["site"]["url"])
+    except Exception as exc:  # noqa: BLE001 - HistoryError, sqlite3 and OS errors alike
+        report.setdefault("problems", []).append(f"history {path} not updated: {exc}")
+        return None

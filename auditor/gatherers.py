@@ -32,6 +32,7 @@ class GatherContext:
 
     options: dict[str, Any] = field(default_factory=dict)
     fetcher: Any = None  # auditor.fetch.Fetcher sharing the crawl's rate limiter
+    profile: Any = None  # the audit's Profile (keywords, thresholds)
     log: list[str] = field(default_factory=list)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from auditor.check import Evidence, Result, T
-from auditor.urls import host_of
+from auditor.urls import host_of, is_attachment
 
 # Homepages with less visible text than this are probably built by scripts we did
 # not run: absence of a footer item there is "could not determine", not "fail".
@@ -372,6 +372,68 @@ def link_state(fetch, dead_statuses=DEAD_STATUSES_DEFAULT) -> tuple[str, str]:
     if fetch.tls_error:
         return "suspect", f"TLS certificate error: {fetch.tls_error[:120]}"
     return "ok", f"HTTP {status}"
+
+
+# Which links of a page are checked, and how they are named in reports.
+LINK_TAGS = frozenset({"a", "area", "img", "script", "link", "iframe", "frame", "embed", "source", "input"})
+LINK_SKIP_REL = ("dns-prefetch", "preconnect", "canonical", "alternate", "shortlink", "search", "manifest",
+                 "pingback", "prefetch", "preload")
+LINK_KIND_TEXT = {"img": "图片", "script": "脚本", "link": "样式/资源", "iframe": "框架", "frame": "框架",
+                  "embed": "嵌入对象", "source": "媒体", "input": "图片按钮"}
+DNS_UNSURE = "DNS lookup failed (no external host resolved in this audit: check the auditor's DNS)"
+
+
+def checkable_links(snap, page, include_external: bool = True) -> dict:
+    """url -> first Link of ``page`` that a link check covers (pages, images, scripts,
+    styles, frames, attachments; not hints such as dns-prefetch or canonical)."""
+    links = {}
+    for link in page.links:
+        if link.tag not in LINK_TAGS or link.url in links:
+            continue
+        if link.tag == "link" and any(r in link.rel for r in LINK_SKIP_REL):
+            continue
+        if not include_external and not snap.in_site(link.url):
+            continue
+        links[link.url] = link
+    return links
+
+
+def resolver_works(snap) -> bool:
+    """Whether some external host answered during this audit.
+
+    A DNS failure proves a dead link only if the auditor's resolver worked;
+    offline or DNS-less auditors get "suspect" instead.
+    """
+    cache = snap.__dict__.setdefault("_derived", {})
+    if "resolver_works" not in cache:
+        cache["resolver_works"] = any(f.status is not None and not snap.in_site(f.final_url)
+                                      for f in snap.link_checks.values())
+    return cache["resolver_works"]
+
+
+def judge_link(snap, url: str, dead_statuses=DEAD_STATUSES_DEFAULT, resolved: bool | None = None) -> tuple[str, str]:
+    """link_state of a linked URL from the crawl's pages and link checks, with the DNS caveat."""
+    fetch = snap.status_of(url)
+    page = snap.pages.get(url)
+    if fetch is None:
+        page = snap.page(url)  # reached as another URL's redirect target
+        fetch = page.fetch if page is not None else None
+    state, reason = link_state(fetch, dead_statuses)
+    if state == "dead" and page is not None and fetch is not None and fetch.status is not None \
+            and really_blocked(page):
+        # The crawler keeps no body, so Fetch.blocked missed a firewall page served as 403.
+        return "suspect", f"HTTP {fetch.status} (blocked by a firewall or rate limit)"
+    if state == "dead" and reason == "DNS lookup failed":
+        if not (resolver_works(snap) if resolved is None else resolved):
+            return "suspect", DNS_UNSURE
+    return state, reason
+
+
+def link_label(snap, link, reason: str) -> str:
+    """"HTTP 404 · 站内图片：专题横幅" — what a report shows for one bad link."""
+    kind = LINK_KIND_TEXT.get(link.tag) or ("附件" if is_attachment(link.url) else "链接")
+    where = "站内" if snap.in_site(link.url) else "外部"
+    return f"{reason} · {where}{kind}：{link.text or '（无文字）'}"
 
 
 def really_blocked(page) -> bool:

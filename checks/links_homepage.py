@@ -9,14 +9,9 @@ Links that were not checked (robots.txt, caps) are counted, never taken as dead.
 """
 from auditor.check import Clause, Evidence, Result, T, check
 
-from ._common import DEAD_STATUSES_DEFAULT, link_state
+from ._common import DEAD_STATUSES_DEFAULT, checkable_links, judge_link, link_label
 
 ID = "links.homepage"
-TAGS = {"a", "area", "img", "script", "link", "iframe", "frame", "embed", "source", "input"}
-SKIP_REL = ("dns-prefetch", "preconnect", "canonical", "alternate", "shortlink", "search", "manifest",
-            "pingback", "prefetch", "preload")
-KIND_TEXT = {"img": "图片", "script": "脚本", "link": "样式/资源", "iframe": "框架", "frame": "框架",
-             "embed": "嵌入对象", "source": "媒体", "input": "图片按钮"}
 
 
 @check(
@@ -43,30 +38,16 @@ def run(snap, profile):
     fail_at = profile.threshold("homepage_dead_links_fail", 1)
     warn_at = profile.threshold("homepage_suspect_links_warn", 1)
 
-    links = {}
-    for link in page.links:
-        if link.tag not in TAGS or link.url in links:
-            continue
-        if link.tag == "link" and any(r in link.rel for r in SKIP_REL):
-            continue
-        if not include_external and not snap.in_site(link.url):
-            continue
-        links[link.url] = link
+    links = checkable_links(snap, page, include_external)
     if not links:
         return Result.unknown(T("首页没有可检查的链接（页面可能由脚本生成）",
                                 "the homepage has no links to check (probably built by scripts)"))
-    states = {url: link_state(snap.status_of(url), dead_statuses) for url in links}
-    # A DNS failure proves a dead link only if the auditor's resolver worked: some other
-    # external host answered during this audit. Offline or DNS-less auditors get "suspect".
-    resolved = any(f.status is not None and not snap.in_site(f.final_url) for f in snap.link_checks.values())
     dead, suspect, unknown, ok = [], [], [], 0
     for url, link in links.items():
         if url == page.final_url or url == page.url:
             ok += 1
             continue
-        state, reason = states[url]
-        if state == "dead" and reason == "DNS lookup failed" and not resolved:
-            state, reason = "suspect", "DNS lookup failed (no external host resolved in this audit: check the auditor's DNS)"
+        state, reason = judge_link(snap, url, dead_statuses)
         if state == "ok":
             ok += 1
         elif state == "dead":
@@ -79,10 +60,7 @@ def run(snap, profile):
     def ev(items, label):
         out = []
         for link, reason in items:
-            kind = KIND_TEXT.get(link.tag, "链接")
-            text = link.text or "（无文字）"
-            where = "站内" if snap.in_site(link.url) else "外部"
-            out.append(Evidence(link.url, f"{reason} · {where}{kind}：{text}"[:200], label))
+            out.append(Evidence(link.url, link_label(snap, link, reason)[:200], label))
         return out
 
     details = {"links": len(links), "ok": ok, "dead": len(dead), "suspect": len(suspect), "unchecked": len(unknown),
