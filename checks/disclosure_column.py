@@ -5,40 +5,13 @@ existing 政府信息公开/政务公开 column and to unify its name as “政�
 column is found by link text (image alt texts count: many nav bars are images),
 or taken from the profile (``columns.disclosure = "URL"``).
 """
-import re
-
 from auditor.check import Clause, Evidence, Result, T, check
-from auditor.urls import normalize
 
-from ._common import compact, homepage_is_thin, link_state, markup_sources, thin_unknown
+from ._common import homepage_is_thin, link_state, markup_sources, thin_unknown
+from ._disclosure import column_name, configured_url, homepage_column_links, root_keywords
+from ._disclosure import label as _label
 
 ID = "disclosure.column"
-DEFAULT_SUFFIXES = ["专栏", "平台", "频道", "栏目", "网"]
-PREFIX_ENDS = ("市", "省", "县", "区", "州", "旗", "盟", "部", "局", "委", "厅", "办", "人民")
-_PUNCT = re.compile(r"[\s>»›·|｜/\\\-_:：【】\[\]()<>《》\"'“”]+")
-
-
-def _label(text: str) -> str:
-    return _PUNCT.sub("", compact(text))
-
-
-def column_name(text: str, keywords: list[str], suffixes: list[str]) -> str | None:
-    """The disclosure keyword a link label names, or None ("政府信息公开指南" is a sub-column)."""
-    t = _label(text)
-    for k in sorted((_label(k) for k in keywords), key=len, reverse=True):
-        i = t.find(k)
-        if i < 0:
-            continue
-        prefix, suffix = t[:i], t[i + len(k):]
-        if suffix and suffix not in suffixes:
-            continue
-        if prefix and not (len(prefix) <= 10 and prefix.endswith(PREFIX_ENDS)):
-            continue
-        return k
-    return None
-
-
-STATE_RANK = {"ok": 0, "unknown": 1, "suspect": 2, "dead": 3}
 
 
 @check(
@@ -58,24 +31,13 @@ STATE_RANK = {"ok": 0, "unknown": 1, "suspect": 2, "dead": 3}
 )
 def run(snap, profile):
     page = snap.homepage
-    keywords = profile.keywords("disclosure_column") or ["政府信息公开", "信息公开", "政务公开"]
-    canonical = {_label(k) for k in (profile.keywords("disclosure_column_canonical") or ["政府信息公开"])}
-    suffixes = [_label(s) for s in (profile.keywords("disclosure_column_suffixes") or DEFAULT_SUFFIXES)]
+    keywords, canonical, suffixes = root_keywords(profile)
 
-    configured = profile.get("columns.disclosure")
-    if isinstance(configured, str) and configured.strip():
-        return _configured(snap, page, normalize(configured.strip()) or configured.strip(), keywords, canonical, suffixes)
+    configured = configured_url(profile, "disclosure")
+    if configured:
+        return _configured(snap, page, configured, keywords, canonical, suffixes)
 
-    found = []
-    seen = set()
-    for link in page.links:
-        if link.tag not in ("a", "area") or link.url in seen:
-            continue
-        name = column_name(link.text, keywords, suffixes)
-        if name:
-            seen.add(link.url)
-            state, reason = link_state(snap.status_of(link.url))
-            found.append((name in canonical, state, reason, link))
+    found = homepage_column_links(snap, profile)
     if not found:
         for where, url, text in markup_sources(snap):
             if where != "html" and any(_label(k) in _label(text) for k in canonical):
@@ -88,7 +50,6 @@ def run(snap, profile):
                                "no 政府信息公开 (or 信息公开/政务公开) column linked from the homepage"),
                              [Evidence(page.final_url, " | ".join(l.text for l in page.links if l.tag == "a" and l.text)[:300],
                                        T("首页链接文字", "homepage link texts"))])
-    found.sort(key=lambda f: (not f[0], STATE_RANK[f[1]]))
     is_canon, state, reason, link = found[0]
     return _judge(is_canon, state, reason, link.text, link.url)
 
