@@ -53,6 +53,13 @@ class CrawlOptions:
     max_homepage_scripts: int = 20
 
 
+# A Retry-After longer than this (seconds) is not waited out: the crawl stops and
+# reports what it has ("rate-limited"); so does a site whose pauses add up past
+# MAX_TOTAL_PAUSE.
+MAX_RETRY_AFTER = 60.0
+MAX_TOTAL_PAUSE = 300.0
+
+
 @dataclass
 class _Task:
     url: str
@@ -60,6 +67,7 @@ class _Task:
     referrer: str | None
     kind: str = "page"  # page | attachment | link | script
     retries: int = 0
+    named: bool = False  # the start URL the user named (see run())
 
 
 @dataclass
@@ -97,14 +105,22 @@ class Crawler:
 
     # -- public ---------------------------------------------------------------
     def request_stop(self, reason: str) -> None:
+        """Stop the crawl (thread-safe): in-flight requests are cut, the snapshot is partial."""
         if not self.stop.is_set():
             self.stop_reason = reason
             self.stop.set()
-            WATCHDOG.kill_all()
+            WATCHDOG.kill_all(owner=self.fetcher)
+
+    def _over_budget(self) -> bool:
+        if self.o.time_budget and time.monotonic() - self._t0 > self.o.time_budget:
+            self.request_stop("time-budget")
+        return self.stop.is_set()
 
     def run(self, start_url: str) -> Snapshot:
+        """Crawl the site. Ctrl-C (KeyboardInterrupt) in any phase ends it with a partial snapshot."""
         started_at = datetime.now(timezone.utc)
-        t0 = time.monotonic()
+        t0 = self._t0 = time.monotonic()
+        self.progress.started = t0
         start = normalize(start_url)
         if start is None:
             raise ValueError(f"not an http(s) URL: {start_url}")
@@ -112,10 +128,20 @@ class Crawler:
         per_pattern = o.max_per_pattern or max(50, o.max_pages // 4)
         scope = Scope(start, o.extra_hosts, max_per_pattern=per_pattern)
         self.scope = scope
-        policy = robots_mod.load(self.fetcher, start, self.user_agent, ignore=o.ignore_robots)
+        try:
+            policy = robots_mod.load(self.fetcher, start, self.user_agent, ignore=o.ignore_robots)
+        except KeyboardInterrupt:
+            self.request_stop("interrupted")
+            policy = robots_mod.RobotsPolicy(url=robots_mod.robots_url(start), state="unreachable",
+                                             error="interrupted", ignored=o.ignore_robots)
         if policy.crawl_delay and not o.ignore_robots:
             self.fetcher.limiter.set_min_interval(host_of(start), policy.crawl_delay)
         self.policy = policy
+        site_host = host_of(start)
+        paused = 0.0
+        if policy.retry_after is not None and policy.retry_after > MAX_RETRY_AFTER:
+            # Even robots.txt got "come back much later": do not knock again.
+            self.request_stop("rate-limited")
 
         pages: dict[str, Page] = {}
         inlinks: dict[str, list[str]] = {}
@@ -140,8 +166,18 @@ class Crawler:
         def push(task: _Task) -> None:
             heapq.heappush(frontier, (task.depth, next(seq), task))
 
-        if policy.allows(start, self.user_agent) or start == policy.url:
+        # An unreachable robots.txt (5xx, 429, network error) means "disallow all"
+        # (RFC 9309 2.3.1.4) for the crawl, but the one page the user named is still
+        # requested, with its HTTP redirects, as a browser would: it tells an
+        # unreachable site (refused, DNS, timeout) apart from one that forbids
+        # crawling, and gives a homepage-only audit. Nothing else is fetched from
+        # the site; the report says so and points at --ignore-robots.
+        # A robots.txt that was read and disallows the start URL is obeyed: nothing
+        # is fetched at all.
+        if policy.allows(start, self.user_agent):
             push(_Task(start, 0, None))
+        elif policy.state == "unreachable" and not self.stop.is_set():
+            push(_Task(start, 0, None, named=True))
         else:
             robots_blocked.append(start)
 
@@ -159,15 +195,15 @@ class Crawler:
                 if not policy.allows(url, self.user_agent):
                     robots_blocked.append(url)
                     continue
+                if page.depth + 1 > o.max_depth:
+                    counters["depth_cut"] += 1
+                    continue
                 if is_attachment(url):
                     if counters["attachments"] < attachments_budget:
                         counters["attachments"] += 1
                         push(_Task(url, page.depth + 1, page.url, "attachment"))
                     continue
                 if is_asset(url):
-                    continue
-                if page.depth + 1 > o.max_depth:
-                    counters["depth_cut"] += 1
                     continue
                 if not scope.admit(url):
                     continue
@@ -191,18 +227,25 @@ class Crawler:
                 if not inflight:
                     break
                 done, _ = wait(list(inflight), timeout=0.25, return_when=FIRST_COMPLETED)
-                if o.time_budget and time.monotonic() - t0 > o.time_budget:
-                    self.request_stop("time-budget")
+                self._over_budget()  # pages already done are still kept below
                 for fut in done:
                     task = inflight.pop(fut)
                     res: _Result = fut.result()
                     f = res.fetch
                     if f.error_kind == "stopped":
                         continue
-                    if f.status in (429, 503) and task.retries < 2:
+                    if f.status in (429, 503):
+                        # The fetcher has already slowed the host down (and paused it
+                        # for Retry-After); here we decide whether to ask again.
                         wait_s = retry_after_seconds(f.headers.get("retry-after"))
-                        self.fetcher.limiter.penalize(host_of(f.final_url), wait_s)
-                        if wait_s is None or wait_s <= 60:
+                        if host_of(f.final_url) == site_host and wait_s is not None:
+                            paused += min(wait_s, MAX_RETRY_AFTER)
+                            if wait_s > MAX_RETRY_AFTER or paused > MAX_TOTAL_PAUSE:
+                                # The site asks for a longer pause than an audit waits:
+                                # stop politely and report what was gathered.
+                                self.request_stop("rate-limited")
+                        if task.retries < 2 and not self.stop.is_set() and \
+                                (wait_s is None or wait_s <= MAX_RETRY_AFTER):
                             task.retries += 1
                             if task.kind == "page":
                                 counters["pages"] -= 1
@@ -215,6 +258,8 @@ class Crawler:
                         robots_blocked.append(f.final_url)
                     page = res.page
                     pages[task.url] = page
+                    if f.final_url != task.url and f.error_kind is None:
+                        seen.add(f.final_url)  # a redirect target is not fetched again
                     self.progress.done += 1
                     discover(page)
                 self.progress.queued = len(frontier) + len(inflight)
@@ -272,16 +317,32 @@ class Crawler:
             f = self.head(task.url)
             kind = "attachment" if task.kind == "attachment" else "other"
             return _Result(task, f, Page(task.url, task.depth, f, kind, task.referrer))
-        f = self.fetcher.fetch(task.url, allow=self._allow)
+        # The page the user named is fetched with its redirects even when robots.txt
+        # could not be read (see run()); every other fetch obeys robots.txt per hop.
+        f = self.fetcher.fetch(task.url, allow=None if task.named else self._allow)
         return _Result(task, f.without_body(), self._make_page(task, f, keep_tree))
 
-    def head(self, url: str) -> Fetch:
-        """Status of a URL without downloading it: HEAD, then GET without body if HEAD is refused."""
+    def head(self, url: str, retry_rate_limited: bool = False) -> Fetch:
+        """Status of a URL without downloading it: HEAD, then GET without body if HEAD is refused.
+
+        Many servers answer HEAD with 405/403/500 or drop the connection while GET
+        works; the GET fallback reads the status and headers, never the body.
+        ``retry_rate_limited`` asks once more after a 429/503 with a short
+        Retry-After (the fetcher has paused the host meanwhile).
+        """
         f = self.fetcher.fetch(url, method="HEAD", want_body=False, allow=self._allow)
-        if f.error_kind in (None,) and f.status is not None and f.status >= 400 and f.status != 429:
+        refused = (f.error_kind is None and f.status is not None and f.status >= 400
+                   and f.status not in (429, 503)) or \
+            f.error_kind in ("protocol", "incomplete") or \
+            (f.error_kind == "connect" and "closed" in (f.error or ""))
+        if refused and not self.stop.is_set():
             g = self.fetcher.fetch(url, method="GET", want_body=False, allow=self._allow)
             if g.error_kind is None:
                 return g.without_body()
+        if retry_rate_limited and f.status in (429, 503) and not self.stop.is_set():
+            wait_s = retry_after_seconds(f.headers.get("retry-after"))
+            if wait_s is not None and wait_s <= 10:
+                return self.head(url)
         return f.without_body()
 
     def _make_page(self, task: _Task, f: Fetch, keep_tree: bool) -> Page:
@@ -337,31 +398,33 @@ class Crawler:
         script_urls = script_urls[: o.max_homepage_scripts]
         check_urls = list(targets)[: o.max_link_checks]
         self.progress.queued = len(check_urls) + len(script_urls)
-        with ThreadPoolExecutor(max_workers=o.concurrency, thread_name_prefix="gov-audit-links") as ex:
-            futs = {ex.submit(self.fetcher.fetch, u, max_bytes=512 * 1024, allow=self._allow): ("script", u)
+        ex = ThreadPoolExecutor(max_workers=o.concurrency, thread_name_prefix="gov-audit-links")
+        try:
+            futs = {ex.submit(self.fetcher.fetch, u, max_bytes=512 * 1024, allow=self._allow,
+                              any_type=True): ("script", u)
                     for u in script_urls}
-            futs.update({ex.submit(self.head, u): ("link", u) for u in check_urls})
-            try:
-                pending = set(futs)
-                while pending:
-                    done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-                    if self.o.time_budget and time.monotonic() - self.progress.started > self.o.time_budget:
-                        self.request_stop("time-budget")
-                    for fut in done:
-                        kind, url = futs[fut]
-                        f = fut.result()
-                        if f.error_kind == "stopped":
-                            continue
-                        if kind == "script":
-                            link_checks[url] = f.without_body()
-                            if f.ok and f.body:
-                                text, _ = decode_html(f.body, f.headers.get("content-type"))
-                                sources.append(ScriptSource(url, text))
-                        else:
-                            link_checks[url] = f
-                        self.progress.done += 1
-                    self.progress.queued = len(pending)
-                    if self.on_progress:
-                        self.on_progress(self.progress)
-            finally:
-                ex.shutdown(wait=True, cancel_futures=True)
+            futs.update({ex.submit(self.head, u, True): ("link", u) for u in check_urls})
+            pending = set(futs)
+            while pending and not self._over_budget():
+                done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    kind, url = futs[fut]
+                    f = fut.result()
+                    if f.error_kind == "stopped":
+                        continue
+                    if kind == "script":
+                        link_checks[url] = f.without_body()
+                        if f.ok and f.body:
+                            text, _ = decode_html(f.body, f.headers.get("content-type"))
+                            sources.append(ScriptSource(url, text))
+                    else:
+                        link_checks[url] = f
+                    self.progress.done += 1
+                self.progress.queued = len(pending)
+                if self.on_progress:
+                    self.on_progress(self.progress)
+        except KeyboardInterrupt:
+            # Stop first, so the workers' requests are cut before we wait for them.
+            self.request_stop("interrupted")
+        finally:
+            ex.shutdown(wait=True, cancel_futures=True)

@@ -6,6 +6,7 @@ error means.
 """
 from __future__ import annotations
 
+import http.client
 import socket
 import ssl
 import threading
@@ -13,6 +14,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -35,27 +37,70 @@ _armed = threading.local()
 
 
 def _arm(conn) -> None:
+    """Watch ``conn`` until the end of the current request (once per request)."""
+    conns = _armed.__dict__.setdefault("conns", [])
+    if any(c is conn for c in conns):
+        return
     token = WATCHDOG.arm(conn)
     if token is not None:
+        conns.append(conn)
         _armed.__dict__.setdefault("tokens", []).append(token)
+        fetcher = getattr(_armed, "fetcher", None)
+        if fetcher is not None and fetcher.stop.is_set():
+            WATCHDOG.kill(token)  # a stop came between the check and the send
 
 
-def _disarm_all() -> None:
+def _disarm_all() -> bool:
+    """Stop watching this thread's connections; True if the watchdog cut any of them."""
+    fired = False
     for token in getattr(_armed, "tokens", ()):
-        WATCHDOG.disarm(token)
+        fired = WATCHDOG.disarm(token) or fired
+    for conn in getattr(_armed, "conns", ()):
+        dup = conn.__dict__.pop("watch_sock", None)
+        if dup is not None:
+            dup.close()
     _armed.tokens = []
+    _armed.conns = []
+    return fired
 
 
-class _WatchedHTTPConnection(HTTPConnection):
+class _Watched:
+    """Mixin: arm the watchdog when connecting (DNS, TCP, TLS handshake) and sending.
+
+    ``ssl.wrap_socket`` detaches the plain socket it wraps, so during a TLS
+    handshake ``conn.sock`` is a dead object and shutting it down does nothing.
+    A duplicate of the socket, taken as soon as it is connected and kept until
+    the request ends, reaches the connection whatever object wraps it; the
+    watchdog shuts that down (``Watchdog._shutdown`` prefers ``watch_sock``).
+    """
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        _armed.new_connection = True
+        if getattr(_armed, "tokens", None):
+            try:
+                self.watch_sock = sock.dup()
+            except OSError:
+                pass
+        return sock
+
+    def connect(self):
+        _arm(self)
+        return super().connect()
+
     def request(self, *args, **kwargs):
         _arm(self)
         return super().request(*args, **kwargs)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def request(self, *args, **kwargs):
-        _arm(self)
-        return super().request(*args, **kwargs)
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    # urllib3 opens HTTPS connections (TCP and the TLS handshake) before request():
+    # a server that trickles its handshake must be cut by the deadline too.
+    pass
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
@@ -64,6 +109,15 @@ class _WatchedHTTPPool(HTTPConnectionPool):
 
 class _WatchedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _WatchedHTTPSConnection
+
+    def _validate_conn(self, conn) -> None:
+        # urllib3's version, less its InsecureRequestWarning: the fetcher goes
+        # unverified on purpose after a certificate error and records it in
+        # Fetch.tls_error for the HTTPS checks; the warning would only be noise on
+        # the user's terminal. (Not disable_warnings(): that is process-wide.)
+        HTTPConnectionPool._validate_conn(self, conn)
+        if conn.is_closed:
+            conn.connect()
 
 
 class _WatchedAdapter(HTTPAdapter):
@@ -132,42 +186,90 @@ def _looks_like_challenge(f: Fetch) -> bool:
 
 
 def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date), or None."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = None
+    if seconds is not None:
+        return seconds if 0 <= seconds < float("inf") else None
     try:
         from email.utils import parsedate_to_datetime
 
         dt = parsedate_to_datetime(value)
         return max(0.0, dt.timestamp() - time.time())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 
-class _TooLarge(Exception):
-    pass
+class EncodingError(ValueError):
+    """A body whose Content-Encoding cannot be decoded (unsupported or corrupt)."""
 
 
-def _decoder(encoding: str):
+class _Inflater:
+    """gzip / deflate decoding with a bounded output per step.
+
+    ``deflate`` is zlib-wrapped by the standard but raw in some servers: the first
+    two bytes tell which. Concatenated gzip members are decoded one after another.
+    """
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self.dec = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding == "gzip" else None
+        self.pending = b""
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """Decode ``data``, returning at most ``room`` bytes; the rest waits in the object."""
+        if self.dec is None:
+            self.pending += data
+            if len(self.pending) < 2 and data:
+                return b""
+            head = self.pending[:2]
+            zlib_wrapped = len(head) == 2 and (head[0] & 0x0F) == 8 and \
+                ((head[0] << 8) | head[1]) % 31 == 0
+            self.dec = zlib.decompressobj(zlib.MAX_WBITS if zlib_wrapped else -zlib.MAX_WBITS)
+            data, self.pending = self.pending, b""
+        out = bytearray()
+        try:
+            out += self.dec.decompress(data, room)
+            while len(out) < room:
+                if self.dec.unconsumed_tail:
+                    out += self.dec.decompress(self.dec.unconsumed_tail, room - len(out))
+                elif self.dec.eof and self.encoding == "gzip" and \
+                        self.dec.unused_data[:2] == b"\x1f\x8b":
+                    rest = self.dec.unused_data
+                    self.dec = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    out += self.dec.decompress(rest, room - len(out))
+                else:
+                    break
+        except zlib.error as exc:
+            raise EncodingError(f"corrupt {self.encoding} content-encoding: {exc}") from None
+        return bytes(out)
+
+
+def _inflater(encoding: str) -> _Inflater | None:
     encoding = (encoding or "").strip().lower()
-    if encoding in ("", "identity"):
+    if encoding in ("", "identity", "none"):
         return None
     if encoding in ("gzip", "x-gzip"):
-        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return _Inflater("gzip")
     if encoding == "deflate":
-        return "deflate"  # zlib or raw deflate: decided on the first bytes
-    raise ValueError(f"unsupported content-encoding {encoding!r}")
+        return _Inflater("deflate")
+    raise EncodingError(f"unsupported content-encoding {encoding!r}")
 
 
 def read_capped(raw, content_encoding: str, max_bytes: int, deadline: float) -> tuple[bytes, bool]:
     """Read and decompress a body, keeping at most ``max_bytes`` of decoded data.
 
     Compressed data is inflated with a bounded output per step, so a gzip bomb
-    costs no more memory than the cap. Raises TimeoutError past the deadline.
+    costs no more memory than the cap. ``read1`` returns whatever one socket read
+    brings, so a trickling body is checked against the deadline byte by byte.
+    Raises TimeoutError past the deadline, EncodingError on an undecodable body.
     """
-    dec = _decoder(content_encoding)
+    dec = _inflater(content_encoding)
     out = bytearray()
     raw_read = 0
     while True:
@@ -177,22 +279,22 @@ def read_capped(raw, content_encoding: str, max_bytes: int, deadline: float) -> 
         if not chunk:
             break
         raw_read += len(chunk)
-        if dec == "deflate":
-            dec = zlib.decompressobj(zlib.MAX_WBITS if (chunk[0] & 0x0F) == 8 else -zlib.MAX_WBITS)
         if dec is None:
             out += chunk
         else:
-            data = dec.decompress(chunk, max_bytes + 1 - len(out))
-            out += data
-            while dec.unconsumed_tail and len(out) <= max_bytes:
-                out += dec.decompress(dec.unconsumed_tail, max_bytes + 1 - len(out))
+            out += dec.feed(chunk, max_bytes + 1 - len(out))
         if len(out) > max_bytes or raw_read > max_bytes:
             return bytes(out[:max_bytes]), True
     return bytes(out), False
 
 
 class Fetcher:
-    """Shared, thread-safe HTTP client with pooling, pacing and hard bounds."""
+    """Shared, thread-safe HTTP client with pooling, pacing and hard bounds.
+
+    ``timeout`` bounds each socket operation; ``total_timeout`` bounds the network
+    time of one :meth:`fetch` (all its redirect hops together, the wait for a
+    rate-limit slot not included), enforced by the watchdog whatever the server does.
+    """
 
     def __init__(self, *, user_agent: str = DEFAULT_USER_AGENT, timeout: float = 15.0,
                  total_timeout: float | None = None, rate: float = 5.0,
@@ -221,116 +323,192 @@ class Fetcher:
         })
         self.requests_made = 0
         self._count_lock = threading.Lock()
+        # Hosts whose certificate failed verification once: later requests go
+        # unverified at once (and carry the same tls_error) instead of failing first.
+        self._tls_failed: dict[str, str] = {}
 
     def close(self) -> None:
         self.session.close()
 
     def fetch(self, url: str, *, method: str = "GET", want_body: bool = True,
               max_bytes: int | None = None, allow: Callable[[str], str | None] | None = None,
-              timeout: float | None = None) -> Fetch:
+              timeout: float | None = None, any_type: bool = False) -> Fetch:
         """Fetch ``url`` following redirects by hand, so each hop is paced and checked.
 
         ``allow(url)`` returns a reason string when a redirect target may not be
         fetched (robots.txt, out of scope), which stops the chain there.
+        The body is read for HTML-like and text types (and error pages), or for
+        any type with ``any_type`` (robots.txt served as octet-stream still counts).
+        ``Fetch.elapsed`` is network time: waiting for a rate-limit slot is not in it.
         """
-        start = time.monotonic()
         timeout = timeout or self.timeout
         total = self.total_timeout if timeout == self.timeout else max(timeout * 2, timeout + 5)
         max_bytes = max_bytes or self.max_bytes
         redirects: list[tuple[str, int]] = []
-        seen = {url}
+        visits = {url: 1}
         current = url
-        verify = self.verify
+        spent = 0.0  # network time so far, all hops
         tls_error = None
+        stale_retried = False
+
+        def done(status=None, headers=None, *, final=None, error=None, kind=None, **kw) -> Fetch:
+            return Fetch(url, final or current, status, headers or {}, tuple(redirects), spent,
+                         error=error, error_kind=kind, method=method, tls_error=tls_error, **kw)
+
         while True:
             if self.stop.is_set():
-                return Fetch(url, current, None, {}, tuple(redirects), time.monotonic() - start,
-                             error="stopped", error_kind="stopped", method=method)
-            if not self.limiter.wait(host_of(current), self.stop):
+                return done(error="stopped", kind="stopped")
+            host = host_of(current)
+            if not self.limiter.wait(host, self.stop):
                 continue
+            origin = _origin(current)
+            verify = self.verify
+            if verify is not False and origin in self._tls_failed:
+                verify, tls_error = False, tls_error or self._tls_failed[origin]
+            hop_start = time.monotonic()
             try:
                 resp, body, truncated = self._one(current, method, want_body, max_bytes,
-                                                  timeout, time.monotonic() + total, verify)
+                                                  timeout, hop_start + total - spent, verify,
+                                                  any_type)
             except requests.exceptions.SSLError as exc:
-                if verify is not False and tls_error is None:
+                spent += time.monotonic() - hop_start
+                if verify is not False and not self.stop.is_set() and _is_certificate_error(exc):
                     # Gather what the site serves anyway; the HTTPS checks judge the chain.
-                    tls_error = _short(exc)
-                    verify = False
+                    # Remembered per origin, so this costs one failed handshake per site.
+                    self._tls_failed.setdefault(origin, _short(exc))
+                    tls_error = tls_error or self._tls_failed[origin]
                     continue
-                return self._error(url, current, redirects, start, method, exc, tls_error)
+                return self._error(done, exc, spent, total)
+            except _StaleConnection as exc:
+                spent += time.monotonic() - hop_start
+                if not stale_retried and not self.stop.is_set() and method in ("GET", "HEAD"):
+                    # A kept-alive connection the server had closed meanwhile: ask
+                    # again on a new one, as browsers do (GET and HEAD are idempotent).
+                    stale_retried = True
+                    continue
+                return self._error(done, exc.__cause__ or exc, spent, total)
             except Exception as exc:  # noqa: BLE001 - every failure becomes data
-                return self._error(url, current, redirects, start, method, exc, tls_error)
+                spent += time.monotonic() - hop_start
+                return self._error(done, exc, spent, total)
+            spent += time.monotonic() - hop_start
             headers = {k.lower(): v for k, v in resp.headers.items()}
             status = resp.status_code
+            if status == 429 or status == 503:
+                # Slow the host down for every later request, pages and link checks alike.
+                self.limiter.penalize(host, retry_after_seconds(headers.get("retry-after")))
             if status in REDIRECT_STATUSES and "location" in headers:
                 target = resolve(current, headers["location"])
                 redirects.append((current, status))
                 if target is None:
-                    return Fetch(url, current, status, headers, tuple(redirects),
-                                 time.monotonic() - start, error="redirect to an unusable URL",
-                                 error_kind="bad-redirect", method=method, tls_error=tls_error)
-                if target in seen:
-                    return Fetch(url, target, status, headers, tuple(redirects),
-                                 time.monotonic() - start, error="redirect loop",
-                                 error_kind="redirect-loop", method=method, tls_error=tls_error)
+                    return done(status, headers, error="redirect to an unusable URL",
+                                kind="bad-redirect")
+                # A URL may come round once more after a hop that set a cookie (the
+                # cookie-check redirects of many site firewalls); otherwise it is a loop.
+                limit = 2 if "set-cookie" in headers else 1
+                if visits.get(target, 0) >= limit:
+                    return done(status, headers, final=target, error="redirect loop",
+                                kind="redirect-loop")
                 if len(redirects) > self.max_redirects:
-                    return Fetch(url, target, status, headers, tuple(redirects),
-                                 time.monotonic() - start, error="too many redirects",
-                                 error_kind="too-many-redirects", method=method,
-                                 tls_error=tls_error)
+                    return done(status, headers, final=target, error="too many redirects",
+                                kind="too-many-redirects")
                 reason = allow(target) if allow else None
                 if reason:
-                    return Fetch(url, target, status, headers, tuple(redirects),
-                                 time.monotonic() - start, error=reason, error_kind=reason,
-                                 method=method, tls_error=tls_error)
-                seen.add(target)
+                    return done(status, headers, final=target, error=reason, kind=reason)
+                if spent >= total:
+                    return done(error="total time limit reached", kind="deadline")
+                visits[target] = visits.get(target, 0) + 1
                 current = target
-                if status == 303:
-                    method = "GET" if method != "HEAD" else "HEAD"
+                if status == 303 and method != "HEAD":
+                    method = "GET"
                 continue
-            return Fetch(url, current, status, headers, tuple(redirects),
-                         time.monotonic() - start, size=len(body or b""), truncated=truncated,
-                         method=method, tls_error=tls_error, body=body)
+            return done(status, headers, size=len(body or b""), truncated=truncated, body=body)
 
-    def _one(self, url, method, want_body, max_bytes, timeout, deadline, verify):
+    def _one(self, url, method, want_body, max_bytes, timeout, deadline, verify, any_type=False):
+        """One request, no redirects: (response, body or None, truncated). Raises on failure."""
         with self._count_lock:
             self.requests_made += 1
-        set_deadline(deadline)
+        if time.monotonic() >= deadline:
+            raise TimeoutError("total time limit reached")
+        set_deadline(deadline, owner=self)
+        _armed.fetcher = self
+        _armed.new_connection = False
         resp = None
+        body = None
+        truncated = False
         complete = False
+        failure: BaseException | None = None
+        answered = False
         try:
             resp = self.session.request(method, url, allow_redirects=False, stream=True,
                                         timeout=(min(timeout, 10.0), timeout), verify=verify)
-            body = None
-            truncated = False
+            answered = True
             ctype = resp.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-            if method != "HEAD" and want_body and (ctype in HTML_TYPES or ctype.endswith("+xml")
+            if method != "HEAD" and want_body and (any_type or ctype in HTML_TYPES
+                                                    or ctype.endswith("+xml")
                                                     or ctype.startswith("text/")
                                                     or "javascript" in ctype
                                                     or resp.status_code >= 400):
                 body, truncated = read_capped(resp.raw, resp.headers.get("content-encoding", ""),
                                               max_bytes, deadline)
                 complete = not truncated
-            return resp, body, truncated
+            elif method == "HEAD" or resp.raw.length_remaining == 0:
+                complete = True  # nothing left to read: the connection can be reused
         except (OSError, urllib3.exceptions.HTTPError) as exc:
-            if time.monotonic() >= deadline - 0.05:
-                raise TimeoutError("total time limit reached") from exc
-            raise
+            failure = exc
         finally:
-            _disarm_all()
+            # Whatever happened (even KeyboardInterrupt), stop watching and let go
+            # of the connection: back to the pool only when the answer was whole.
+            cut = _disarm_all()
             set_deadline(None)
+            _armed.fetcher = None
             if resp is not None:
-                if complete:
+                if complete and not cut and failure is None:
                     resp.raw.release_conn()
                 else:
                     resp.close()
+        if cut or (failure is not None and time.monotonic() >= deadline - 0.05):
+            # The watchdog cut this exchange (deadline or stop): whatever came back,
+            # a response that looks whole or an error, is not the server's answer.
+            if self.stop.is_set():
+                raise _Stopped() from failure
+            raise TimeoutError("total time limit reached") from failure
+        if failure is not None:
+            if not answered and not _armed.new_connection and _closed_without_answer(failure):
+                raise _StaleConnection() from failure
+            raise failure
+        return resp, body, truncated
 
-    def _error(self, url, current, redirects, start, method, exc, tls_error) -> Fetch:
+    def _error(self, done, exc, spent, total) -> Fetch:
+        if self.stop.is_set():
+            return done(error="stopped", kind="stopped")
         kind, message = classify_error(exc)
-        if kind != "deadline" and time.monotonic() - start >= self.total_timeout - 0.1:
+        if kind not in ("deadline", "dns", "connect") and spent >= total - 0.1:
             kind, message = "deadline", "total time limit reached"
-        return Fetch(url, current, None, {}, tuple(redirects), time.monotonic() - start,
-                     error=message, error_kind=kind, method=method, tls_error=tls_error)
+        return done(error=message, kind=kind)
+
+
+class _Stopped(Exception):
+    """The crawl was stopped while this request was in flight."""
+
+
+class _StaleConnection(Exception):
+    """A pooled connection turned out closed before the server answered anything."""
+
+
+def _closed_without_answer(exc: BaseException) -> bool:
+    return any(isinstance(c, (http.client.RemoteDisconnected, ConnectionResetError,
+                              BrokenPipeError, ConnectionAbortedError)) for c in _chain(exc))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _is_certificate_error(exc: BaseException) -> bool:
+    """A verification failure (worth retrying unverified), not a broken handshake."""
+    return any(isinstance(c, ssl.SSLCertVerificationError) for c in _chain(exc)) or \
+        "certificate" in str(exc).lower() or "hostname" in str(exc).lower()
 
 
 def _short(exc: BaseException) -> str:
@@ -338,36 +516,65 @@ def _short(exc: BaseException) -> str:
     return text if len(text) < 300 else text[:297] + "..."
 
 
+def _chain(exc: BaseException, limit: int = 16) -> list[BaseException]:
+    """The exception and every exception it wraps (causes, contexts, args, reasons)."""
+    out: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo and len(out) < limit:
+        e = todo.pop(0)
+        if any(e is o for o in out):
+            continue
+        out.append(e)
+        todo.extend(a for a in (e.__cause__, e.__context__, getattr(e, "reason", None), *e.args)
+                    if isinstance(a, BaseException))
+    return out
+
+
 def classify_error(exc: BaseException) -> tuple[str, str]:
     """Map an exception to (kind, message) a user can read."""
-    chain = []
-    e: BaseException | None = exc
-    while e is not None and len(chain) < 8:
-        chain.append(e)
-        e = e.__cause__ or e.__context__ or (e.args[0] if e.args and isinstance(e.args[0], BaseException) else None)
+    chain = _chain(exc)
     text = " | ".join(str(c) for c in chain).lower()
+
+    def has(*types) -> bool:
+        return any(isinstance(c, types) for c in chain)
+
+    if isinstance(exc, _Stopped):
+        return "stopped", "stopped"
     if isinstance(exc, TimeoutError) and "deadline" in str(exc) or "total time limit" in text:
         return "deadline", "total time limit reached"
-    if isinstance(exc, ValueError) and "content-encoding" in str(exc):
-        return "encoding", _short(exc)
-    if any(isinstance(c, (socket.gaierror,)) for c in chain) or "name or service not known" in text \
+    if has(EncodingError) or isinstance(exc, requests.exceptions.ContentDecodingError):
+        return "encoding", _short(next(c for c in chain if isinstance(c, (EncodingError,
+                                   requests.exceptions.ContentDecodingError))))
+    if has(socket.gaierror) or "name or service not known" in text \
             or "nodename nor servname" in text or "failed to resolve" in text \
             or "name resolution" in text or "no address associated" in text:
         return "dns", "DNS lookup failed"
-    if any(isinstance(c, (requests.exceptions.SSLError, ssl.SSLError)) for c in chain):
+    if has(requests.exceptions.SSLError, ssl.SSLError):
         return "tls", _short(exc)
-    if any(isinstance(c, (requests.exceptions.ConnectTimeout,)) for c in chain):
-        return "timeout", "connection timed out"
-    if any(isinstance(c, (requests.exceptions.ReadTimeout, socket.timeout, TimeoutError,
-                          urllib3.exceptions.ReadTimeoutError)) for c in chain) or "timed out" in text:
-        return "timeout", "read timed out"
-    if "refused" in text:
+    if has(ConnectionRefusedError) or "refused" in text:
         return "connect", "connection refused"
-    if any(isinstance(c, (requests.exceptions.ConnectionError, ConnectionError)) for c in chain):
-        if "reset" in text or "aborted" in text or "remotedisconnected" in text or "closed" in text:
+    # (urllib3's NewConnectionError subclasses ConnectTimeoutError: not a timeout.)
+    if has(requests.exceptions.ConnectTimeout) or any(
+            type(c) is urllib3.exceptions.ConnectTimeoutError for c in chain):
+        return "timeout", "connection timed out"
+    if has(requests.exceptions.ReadTimeout, socket.timeout, TimeoutError,
+           urllib3.exceptions.ReadTimeoutError) or "timed out" in text:
+        return "timeout", "read timed out"
+    if has(http.client.RemoteDisconnected):
+        return "connect", "connection closed by the server without an answer"
+    if has(http.client.IncompleteRead) and not has(urllib3.exceptions.InvalidChunkLength):
+        return "incomplete", "connection closed before the whole body arrived"
+    if has(http.client.HTTPException, urllib3.exceptions.ProtocolError) and not \
+            has(ConnectionResetError, BrokenPipeError, ConnectionAbortedError):
+        return "protocol", "the server did not answer in HTTP: " + _short(
+            next(c for c in reversed(chain) if isinstance(c, (http.client.HTTPException,
+                                                              urllib3.exceptions.ProtocolError))))
+    if has(requests.exceptions.ConnectionError, ConnectionError, urllib3.exceptions.ProtocolError):
+        if "reset" in text or "aborted" in text or "closed" in text or "broken pipe" in text:
             return "connect", "connection closed by the server"
         return "connect", "could not connect"
-    if isinstance(exc, requests.exceptions.InvalidURL) or isinstance(exc, requests.exceptions.MissingSchema):
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                        requests.exceptions.InvalidSchema, urllib3.exceptions.LocationParseError)):
         return "bad-url", _short(exc)
     return "error", _short(exc) or type(exc).__name__
 

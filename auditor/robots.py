@@ -17,6 +17,7 @@ class RobotsPolicy:
     error: str | None = None
     crawl_delay: float | None = None
     ignored: bool = False
+    retry_after: float | None = None  # a 429/503 answer's Retry-After, in seconds
     _parser: Protego | None = field(default=None, repr=False)
 
     def allows(self, url: str, user_agent: str) -> bool:
@@ -39,14 +40,32 @@ def robots_url(site_url: str) -> str:
 
 
 def load(fetcher, site_url: str, user_agent: str, ignore: bool = False) -> RobotsPolicy:
+    """Fetch and read the site's robots.txt (RFC 9309).
+
+    2xx: the rules (whatever the Content-Type); 4xx or a redirect loop: no rules;
+    5xx, 429 and network errors: unreachable, which means complete disallow. (429 is
+    a 4xx, but it says "too fast", not "no file": like the major crawlers we take
+    it as the server error it stands for.) The fetch is paced by the fetcher's
+    rate limiter like every other request.
+    """
     url = robots_url(site_url)
-    f = fetcher.fetch(url, max_bytes=512 * 1024)
+    f = fetcher.fetch(url, max_bytes=512 * 1024, any_type=True)
     policy = RobotsPolicy(url=url, status=f.status, ignored=ignore)
-    if f.error_kind or f.status is None:
+    if f.status in (429, 503):
+        from .fetch import retry_after_seconds
+
+        policy.retry_after = retry_after_seconds(f.headers.get("retry-after"))
+    if f.error_kind in ("redirect-loop", "too-many-redirects"):
+        # RFC 9309 2.3.1.2: past five redirects a crawler may take the file as unavailable.
+        policy.state, policy.error = "absent", f.error
+    elif f.error_kind or f.status is None:
         # RFC 9309 2.3.1.4: unreachable robots.txt means complete disallow.
         policy.state, policy.error = "unreachable", f.error
     elif 200 <= f.status < 300:
-        text = (f.body or b"").decode("utf-8", "replace")
+        body = f.body or b""
+        if body.startswith(b"\xef\xbb\xbf"):
+            body = body[3:]
+        text = body.decode("utf-8", "replace")
         try:
             parser = Protego.parse(text)
         except Exception as exc:  # noqa: BLE001 - a broken robots.txt means no rules
@@ -54,8 +73,13 @@ def load(fetcher, site_url: str, user_agent: str, ignore: bool = False) -> Robot
             return policy
         policy._parser = parser
         policy.state = "parsed"
-        delay = parser.crawl_delay(ROBOTS_TOKEN) or parser.crawl_delay(user_agent)
-        policy.crawl_delay = float(delay) if delay else None
+        try:
+            delay = parser.crawl_delay(ROBOTS_TOKEN) or parser.crawl_delay(user_agent)
+        except (TypeError, ValueError):
+            delay = None
+        policy.crawl_delay = float(delay) if delay and delay > 0 else None
+    elif f.status == 429:
+        policy.state, policy.error = "unreachable", "HTTP 429"
     elif 400 <= f.status < 500:
         policy.state = "absent"
     else:

@@ -117,9 +117,14 @@ class Snapshot:
         self.partial = partial
         self.stop_reason = stop_reason
         self.options = MappingProxyType(dict(options or {}))
+        self.gather_timing: dict[str, float] = {}
         # The date checks judge freshness against; --as-of makes results reproducible.
         self.as_of = finished_at.date()
         self._by_final = {p.final_url: p for p in pages.values()}
+
+    def add_facts(self, facts: Mapping[str, Any]) -> None:
+        """Gatherers' facts join the snapshot once, after the crawl and before any check."""
+        self.facts = MappingProxyType({**self.facts, **facts})
 
     # -- lookup ---------------------------------------------------------------
     def page(self, url: str) -> Page | None:
