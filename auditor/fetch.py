@@ -7,6 +7,7 @@ error means.
 from __future__ import annotations
 
 import http.client
+import dataclasses
 import socket
 import ssl
 import threading
@@ -143,6 +144,8 @@ class Fetch:
     error_kind: str | None = None
     method: str = "GET"
     tls_error: str | None = None
+    # Judged while the body was at hand: a firewall or captcha page, not the site's answer.
+    challenge: bool = False
     body: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -156,18 +159,18 @@ class Fetch:
     @property
     def blocked(self) -> bool:
         """An answer that says 'not you, not now' rather than 'this is broken'."""
-        return self.status in (429,) or (self.status in BLOCK_STATUSES and _looks_like_challenge(self))
+        return self.status in (429,) or (self.status in BLOCK_STATUSES
+                                         and (self.challenge or _looks_like_challenge(self)))
 
     def without_body(self) -> "Fetch":
-        return Fetch(self.url, self.final_url, self.status, self.headers, self.redirects,
-                     self.elapsed, self.size, self.truncated, self.error, self.error_kind,
-                     self.method, self.tls_error, None)
+        return dataclasses.replace(self, body=None)
 
     def to_json(self) -> dict:
         return {"url": self.url, "final_url": self.final_url, "status": self.status,
                 "redirects": [list(r) for r in self.redirects], "elapsed": round(self.elapsed, 3),
                 "size": self.size, "truncated": self.truncated, "error": self.error,
-                "error_kind": self.error_kind, "method": self.method, "tls_error": self.tls_error}
+                "error_kind": self.error_kind, "method": self.method, "tls_error": self.tls_error,
+                "blocked": self.blocked}
 
 
 _CHALLENGE_MARKERS = (b"captcha", b"cf-chl", b"challenge", b"waf", "安全验证".encode(),
@@ -332,7 +335,8 @@ class Fetcher:
 
     def fetch(self, url: str, *, method: str = "GET", want_body: bool = True,
               max_bytes: int | None = None, allow: Callable[[str], str | None] | None = None,
-              timeout: float | None = None, any_type: bool = False) -> Fetch:
+              timeout: float | None = None, any_type: bool = False,
+              data: dict | bytes | None = None, headers: dict | None = None) -> Fetch:
         """Fetch ``url`` following redirects by hand, so each hop is paced and checked.
 
         ``allow(url)`` returns a reason string when a redirect target may not be
@@ -340,6 +344,8 @@ class Fetcher:
         The body is read for HTML-like and text types (and error pages), or for
         any type with ``any_type`` (robots.txt served as octet-stream still counts).
         ``Fetch.elapsed`` is network time: waiting for a rate-limit slot is not in it.
+        ``data``/``headers`` go with the first request only (a form POST); a redirect
+        after a POST is followed with GET, as browsers do.
         """
         timeout = timeout or self.timeout
         total = self.total_timeout if timeout == self.timeout else max(timeout * 2, timeout + 5)
@@ -369,7 +375,7 @@ class Fetcher:
             try:
                 resp, body, truncated = self._one(current, method, want_body, max_bytes,
                                                   timeout, hop_start + total - spent, verify,
-                                                  any_type)
+                                                  any_type, data, headers)
             except requests.exceptions.SSLError as exc:
                 spent += time.monotonic() - hop_start
                 if verify is not False and not self.stop.is_set() and _is_certificate_error(exc):
@@ -418,12 +424,16 @@ class Fetcher:
                     return done(error="total time limit reached", kind="deadline")
                 visits[target] = visits.get(target, 0) + 1
                 current = target
-                if status == 303 and method != "HEAD":
-                    method = "GET"
+                if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
+                    method, data = "GET", None
                 continue
-            return done(status, headers, size=len(body or b""), truncated=truncated, body=body)
+            result = done(status, headers, size=len(body or b""), truncated=truncated, body=body)
+            if status in BLOCK_STATUSES and _looks_like_challenge(result):
+                result = dataclasses.replace(result, challenge=True)
+            return result
 
-    def _one(self, url, method, want_body, max_bytes, timeout, deadline, verify, any_type=False):
+    def _one(self, url, method, want_body, max_bytes, timeout, deadline, verify, any_type=False,
+             data=None, headers=None):
         """One request, no redirects: (response, body or None, truncated). Raises on failure."""
         with self._count_lock:
             self.requests_made += 1
@@ -440,7 +450,8 @@ class Fetcher:
         answered = False
         try:
             resp = self.session.request(method, url, allow_redirects=False, stream=True,
-                                        timeout=(min(timeout, 10.0), timeout), verify=verify)
+                                        timeout=(min(timeout, 10.0), timeout), verify=verify,
+                                        data=data, headers=headers)
             answered = True
             ctype = resp.headers.get("content-type", "").split(";", 1)[0].strip().lower()
             if method != "HEAD" and want_body and (any_type or ctype in HTML_TYPES

@@ -361,7 +361,7 @@ def link_state(fetch, dead_statuses=DEAD_STATUSES_DEFAULT) -> tuple[str, str]:
     if kind:
         return "suspect", fetch.error or kind
     if fetch.blocked:
-        return "suspect", f"HTTP {fetch.status} (blocked or rate-limited)"
+        return "suspect", f"HTTP {fetch.status} (blocked by a firewall or rate limit)"
     status = fetch.status
     if status is None:
         return "unknown", "no answer recorded"
