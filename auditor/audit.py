@@ -56,7 +56,8 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     snapshot = crawler.run(url)
     if config.as_of is not None:
         snapshot.as_of = config.as_of
-    needed = {g for c in selected for g in c.gatherers}
+    # After Ctrl-C the user wants the report now, not more network calls.
+    needed = set() if snapshot.stop_reason == "interrupted" else {g for c in selected for g in c.gatherers}
     gather_options = dict(config.gather_options)
     if config.history:
         gather_options.setdefault("history", config.history)

@@ -23,6 +23,7 @@ from .snapshot import Page, ScriptSource, Snapshot
 from .urls import Scope, host_of, is_asset, is_attachment, normalize
 from .watchdog import WATCHDOG
 
+MAX_SKIPPED_RECORDED = 20_000
 FOLLOW_TAGS = frozenset({"a", "area", "iframe", "frame", "redirect"})
 LINK_CHECK_TAGS = frozenset({"a", "area", "img", "script", "iframe", "frame", "embed", "source",
                              "link", "input"})
@@ -181,6 +182,13 @@ class Crawler:
         else:
             robots_blocked.append(start)
 
+        skipped: dict[str, str] = {}
+
+        def skip(url: str, reason: str) -> None:
+            # Why a URL the site links to was not fetched, for checks to say so.
+            if len(skipped) < MAX_SKIPPED_RECORDED:
+                skipped.setdefault(url, reason)
+
         def discover(page: Page) -> None:
             if page.facts is None:
                 return
@@ -194,9 +202,11 @@ class Crawler:
                 seen.add(url)
                 if not policy.allows(url, self.user_agent):
                     robots_blocked.append(url)
+                    skip(url, "robots")
                     continue
                 if page.depth + 1 > o.max_depth:
                     counters["depth_cut"] += 1
+                    skip(url, "max-depth")
                     continue
                 if is_attachment(url):
                     if counters["attachments"] < attachments_budget:
@@ -206,6 +216,7 @@ class Crawler:
                 if is_asset(url):
                     continue
                 if not scope.admit(url):
+                    skip(url, "crawl-trap-bound")
                     continue
                 push(_Task(url, page.depth + 1, page.url))
 
@@ -218,6 +229,7 @@ class Crawler:
                     if task.kind == "page":
                         if counters["pages"] >= o.max_pages:
                             counters["page_cap_cut"] += 1
+                            skip(task.url, "max-pages")
                             continue
                         counters["pages"] += 1
                     keep = task.depth <= o.keep_tree_depth and counters["kept_trees"] < o.max_kept_trees
@@ -267,6 +279,8 @@ class Crawler:
                     self.on_progress(self.progress)
             if frontier and not self.stop.is_set():
                 counters["page_cap_cut"] += sum(1 for _, _, t in frontier if t.kind == "page")
+            for _, _, t in frontier:
+                skip(t.url, "stopped" if self.stop.is_set() else "max-pages")
         except KeyboardInterrupt:
             self.request_stop("interrupted")
         finally:
@@ -300,8 +314,10 @@ class Crawler:
         return Snapshot(start_url=start, pages=pages, inlinks=inlinks, link_checks=link_checks,
                         homepage_sources=sources, robots=policy.to_json(), started_at=started_at,
                         finished_at=finished_at, stats=stats, partial=self.stop.is_set(),
-                        stop_reason=self.stop_reason,
+                        stop_reason=self.stop_reason, skipped=skipped,
                         options={"max_pages": o.max_pages, "max_depth": o.max_depth,
+                                 "link_check_depth": o.link_check_depth,
+                                 "max_link_checks": o.max_link_checks,
                                  "rate": o.rate, "concurrency": o.concurrency,
                                  "timeout": o.timeout, "ignore_robots": o.ignore_robots,
                                  "user_agent": self.user_agent})

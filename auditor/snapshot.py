@@ -8,8 +8,9 @@ linear and small in the number of pages.
 from __future__ import annotations
 
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
@@ -17,6 +18,10 @@ from typing import Any, Iterable, Iterator, Mapping
 from .fetch import Fetch
 from .parse import Form, Link, ParsedPage, extract
 from .urls import host_of, origin_key
+
+
+_TREE_CACHE: "OrderedDict[int, tuple[Page, Any]]" = OrderedDict()
+_TREE_CACHE_SIZE = 64
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class ScriptSource:
     text: str
 
 
-@dataclass
+@dataclass(eq=False)  # identity, not field-by-field comparison: pages are compared and hashed often
 class Page:
     url: str
     depth: int
@@ -86,12 +91,25 @@ class Page:
 
     @property
     def tree(self):
-        """The lxml tree; re-parsed from the stored HTML when it was not kept."""
+        """The lxml tree; re-parsed from the stored HTML when it was not kept.
+
+        Re-parsed trees are cached for the most recently used pages only, so
+        several checks reading one deep page parse it once, and memory stays bounded.
+        """
         if self.facts is None:
             return None
-        if self.facts.tree is None and self.html_z:
-            return extract(self.html, self.final_url, keep_tree=True).tree
-        return self.facts.tree
+        if self.facts.tree is not None or not self.html_z:
+            return self.facts.tree
+        key = id(self)
+        hit = _TREE_CACHE.get(key)
+        if hit is not None and hit[0] is self:
+            _TREE_CACHE.move_to_end(key)
+            return hit[1]
+        tree = extract(self.html, self.final_url, keep_tree=True).tree
+        _TREE_CACHE[key] = (self, tree)
+        while len(_TREE_CACHE) > _TREE_CACHE_SIZE:
+            _TREE_CACHE.popitem(last=False)
+        return tree
 
 
 class Snapshot:
@@ -102,7 +120,8 @@ class Snapshot:
                  robots: dict[str, Any], started_at: datetime, finished_at: datetime,
                  stats: dict[str, Any], facts: dict[str, Any] | None = None,
                  partial: bool = False, stop_reason: str | None = None,
-                 options: Mapping[str, Any] | None = None) -> None:
+                 options: Mapping[str, Any] | None = None,
+                 skipped: Mapping[str, str] | None = None) -> None:
         self.start_url = start_url
         self.pages: Mapping[str, Page] = MappingProxyType(pages)
         self.inlinks: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -117,9 +136,12 @@ class Snapshot:
         self.partial = partial
         self.stop_reason = stop_reason
         self.options = MappingProxyType(dict(options or {}))
+        # URL -> why it was not fetched: robots, max-depth, max-pages, crawl-trap-bound, stopped.
+        self.skipped: Mapping[str, str] = MappingProxyType(dict(skipped or {}))
         self.gather_timing: dict[str, float] = {}
-        # The date checks judge freshness against; --as-of makes results reproducible.
-        self.as_of = finished_at.date()
+        # The date checks judge freshness against, in Beijing time (the sites' own
+        # calendar); --as-of makes results reproducible.
+        self.as_of = finished_at.astimezone(timezone(timedelta(hours=8))).date()
         self._by_final = {p.final_url: p for p in pages.values()}
 
     def add_facts(self, facts: Mapping[str, Any]) -> None:
@@ -163,6 +185,12 @@ class Snapshot:
 
     def pages_at_depth(self, depth: int) -> Iterable[Page]:
         return (p for p in self.pages.values() if p.depth == depth)
+
+    def why_not_fetched(self, url: str) -> str | None:
+        """robots, max-depth, max-pages, crawl-trap-bound, stopped — or None if unknown."""
+        if url in self.pages or url in self.link_checks:
+            return None
+        return self.skipped.get(url)
 
     def status_of(self, url: str) -> Fetch | None:
         """The fetch result for any URL the audit requested (page or link check)."""
