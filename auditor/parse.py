@@ -1,18 +1,37 @@
 """Parse a page once with lxml and pull out the facts every check shares.
 
-This is the per-page hot path: one lxml parse, one pass of XPath queries, cached
-URL resolution. BeautifulSoup stays off this path (it is ~15x slower and holds
-the GIL); a check that needs it can use it on the few pages it looks at.
+This is the per-page hot path: one lxml parse, one walk over the link elements,
+cached URL resolution. BeautifulSoup stays off this path (it is ~15x slower and
+holds the GIL); a check that needs it can use it on the few pages it looks at.
+
+It runs in up to ``--concurrency`` threads at once, so it avoids what serialises
+threads in lxml (measured in benchmarks/, see benchmarks/README.md):
+
+* a module-level ``etree.XPath`` object (and ``HtmlElement.text_content()``, which
+  is one) holds a lock per call and drops and retakes the GIL; a hundred calls a
+  page made 16 threads 2.5x slower than one. Element text is joined from
+  ``itertext()`` instead, which gives the same string (XPath ``string()``: all
+  descendant text, no comments or processing instructions).
+* one parser shared by all threads parses one document at a time: each thread has
+  its own parsers.
+* ``lxml.html`` trees call a Python element-class lookup for every element touched;
+  facts are read from a plain ``etree`` tree of the same parse, and an ``lxml.html``
+  tree is built only when the crawler keeps it.
+
+Link labels repeat on every page of a site (navigation, footer, sidebars): they
+are interned, so a crawl keeps one copy of each instead of one per page.
 """
 from __future__ import annotations
 
 import re
+import sys
+import threading
 from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
 
-from .urls import resolve
+from .urls import resolve, resolver
 
 SKIP_TEXT_TAGS = frozenset({"script", "style", "template", "head", "title", "meta", "link"})
 _WS = re.compile(r"\s+")
@@ -22,17 +41,51 @@ _JS_REDIRECT = re.compile(
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
 MAX_TEXT = 60_000
 MAX_SCRIPT_TEXT = 20_000
+# The link-like elements. Kept for callers; extract() walks _LINK_TAGS instead, since
+# one XPath object shared by threads evaluates under a lock.
 LINK_XPATH = etree.XPath(
     "//a[@href]|//area[@href]|//img[@src]|//script[@src]|//link[@href]|//iframe[@src]"
     "|//frame[@src]|//embed[@src]|//form|//source[@src]|//input[@type='image'][@src]")
-_LINK_ATTR = {"a": "href", "area": "href", "link": "href", "form": "action"}
+# LINK_XPATH as a walk in document order: tag -> the attribute the element needs
+# (the attribute must be there and not empty; <input> only with type="image").
+_LINK_TAGS = {"a": "href", "area": "href", "img": "src", "script": "src", "link": "href",
+              "iframe": "src", "frame": "src", "embed": "src", "form": "action", "source": "src",
+              "input": "src"}
+_TAG_NAMES = {t: t for t in _LINK_TAGS}  # one str object per tag name, shared by all Links
+# Text nodes under <body> whose parent element is not one of SKIP_TEXT_TAGS (the
+# parent of a text node is the element it sits in, for an element's text and for a
+# tail alike: what the Python loop this replaces found with getparent()).
+_VISIBLE_TEXT_XPATH = ("//body//text()[not(contains('|" + "|".join(sorted(SKIP_TEXT_TAGS))
+                       + "|', concat('|', local-name(..), '|')))]")
+_FOOTER_XPATH = "//footer|//*[@id or @class]"
+_local = threading.local()
 
 
 def collapse(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    # str.split() and re's \s agree on what whitespace is (str.isspace): this is
+    # _WS.sub(" ", text).strip(), twice as fast.
+    return " ".join(text.split())
 
 
-@dataclass(frozen=True)
+def _text(el) -> str:
+    """``el.text_content()`` without its shared XPath lock: all descendant text."""
+    return "".join(el.itertext())
+
+
+def _parsers():
+    """This thread's (lxml.html parser, plain parser, compiled XPaths)."""
+    p = getattr(_local, "parsers", None)
+    if p is None:
+        # The plain parser's tree is read once and dropped: no ID index needed.
+        p = _local.parsers = (lxml.html.HTMLParser(), etree.HTMLParser(collect_ids=False),
+                              etree.XPath(_VISIBLE_TEXT_XPATH, smart_strings=False),
+                              etree.XPath(_FOOTER_XPATH))
+    return p
+
+
+# Slots: a crawl holds ~100 Links a page (200,000 for 2,000 pages); without a
+# __dict__ each takes 64 bytes instead of 150.
+@dataclass(frozen=True, slots=True)
 class Link:
     url: str
     tag: str
@@ -40,14 +93,14 @@ class Link:
     rel: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FormField:
     name: str
     type: str
     placeholder: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Form:
     action: str
     method: str
@@ -75,27 +128,38 @@ class ParsedPage:
 
 def parse_html(text: str):
     """lxml tree of a page; tolerant of broken markup and encoding declarations."""
+    return _parse(text, html=True)
+
+
+def _parse(text: str, html: bool):
+    """One parse with this thread's parser: an ``lxml.html`` tree, or a plain one
+    (same nodes, no Python element-class lookup) when ``html`` is false."""
+    parsers = _parsers()
+    parser = parsers[0] if html else parsers[1]
     if not text.strip():
         text = "<html></html>"
     try:
-        return lxml.html.document_fromstring(text)
+        return _fromstring(text, parser)
     except ValueError:
         # "Unicode strings with encoding declaration are not supported"
-        return lxml.html.document_fromstring(text.encode("utf-8"),
-                                             parser=lxml.html.HTMLParser(encoding="utf-8"))
+        parser = lxml.html.HTMLParser(encoding="utf-8") if html else etree.HTMLParser(encoding="utf-8")
+        return _fromstring(text.encode("utf-8"), parser)
     except etree.ParserError:
-        return lxml.html.document_fromstring("<html><body>" + text + "</body></html>")
+        return _fromstring("<html><body>" + text + "</body></html>", parser)
+
+
+def _fromstring(text, parser):
+    # lxml.html.document_fromstring, with the parser given.
+    value = etree.fromstring(text, parser)
+    if value is None:
+        raise etree.ParserError("Document is empty")
+    return value
 
 
 def _visible_text(root) -> str:
     parts: list[str] = []
     size = 0
-    for t in root.xpath("//body//text()"):
-        parent = t.getparent()
-        if t.is_tail:
-            parent = parent.getparent() if parent is not None else None
-        if parent is None or not isinstance(parent.tag, str) or parent.tag in SKIP_TEXT_TAGS:
-            continue
+    for t in _parsers()[2](root):
         s = t.strip()
         if s:
             parts.append(s)
@@ -107,11 +171,11 @@ def _visible_text(root) -> str:
 
 def _footer_text(root, text: str) -> str:
     chunks: list[str] = []
-    for el in root.xpath("//footer|//*[@id or @class]"):
+    for el in _parsers()[3](root):
         if el.tag == "footer" or _FOOTER_HINT.search((el.get("id") or "") + " " + (el.get("class") or "")):
             if el.tag in ("body", "html"):
                 continue
-            t = collapse(el.text_content())
+            t = collapse(_text(el))
             if t and len(t) < 4000 and not any(t in c for c in chunks):
                 chunks = [c for c in chunks if c not in t]
                 chunks.append(t)
@@ -121,14 +185,15 @@ def _footer_text(root, text: str) -> str:
 
 
 def extract(text: str, base_url: str, keep_tree: bool = False) -> ParsedPage:
-    root = parse_html(text)
+    root = _parse(text, html=keep_tree)
     page = ParsedPage()
     base_el = root.find(".//base[@href]")
     base = resolve(base_url, base_el.get("href")) if base_el is not None else None
     base = base or base_url
+    res = resolver(base)
 
-    titles = root.xpath("//title")
-    page.title = collapse(titles[0].text_content()) if titles else ""
+    title = next(root.iter("title"), None)
+    page.title = collapse(_text(title)) if title is not None else ""
     page.lang = (root.get("lang") or root.get("xml:lang") or "").strip()
 
     meta: dict[str, str] = {}
@@ -150,36 +215,36 @@ def extract(text: str, base_url: str, keep_tree: bool = False) -> ParsedPage:
 
     links: list[Link] = []
     forms: list[Form] = []
-    for el in LINK_XPATH(root):
-        tag = el.tag
+    for el in root.iter(*_LINK_TAGS):  # the elements LINK_XPATH selects, in the same order
+        tag = _TAG_NAMES[el.tag]
         if tag == "form":
             action = el.get("action") or ""
-            url = resolve(base, action) if action else base_url
+            url = res(action) if action else base_url
             fields = tuple(FormField(i.get("name") or i.get("id") or "", (i.get("type") or i.tag).lower(),
                                      i.get("placeholder") or "")
                            for i in el.iter("input", "select", "textarea"))
             forms.append(Form(url or "", (el.get("method") or "get").lower(), fields,
-                              collapse(el.text_content())[:300]))
+                              collapse(_text(el))[:300]))
             if url:
                 links.append(Link(url, "form"))
             continue
-        raw = el.get(_LINK_ATTR.get(tag, "src"))
-        if not raw:
+        raw = el.get(_LINK_TAGS[tag])
+        if not raw or (tag == "input" and el.get("type") != "image"):
             continue
-        url = resolve(base, raw)
+        url = res(raw)
         if url is None:
             continue
         if tag in ("a", "area"):
-            label = collapse(el.text_content()) or el.get("title") or el.get("alt") or ""
+            label = collapse(_text(el)) or el.get("title") or el.get("alt") or ""
             if not label:
                 img = el.find(".//img")
                 if img is not None:
                     label = img.get("alt") or img.get("title") or ""
-            links.append(Link(url, tag, label[:200], (el.get("rel") or "")))
+            links.append(Link(url, tag, sys.intern(label[:200]), (el.get("rel") or "")))
         elif tag == "link":
             links.append(Link(url, "link", "", (el.get("rel") or "").lower()))
         else:
-            links.append(Link(url, tag, (el.get("alt") or el.get("title") or "")[:200]))
+            links.append(Link(url, tag, sys.intern((el.get("alt") or el.get("title") or "")[:200])))
 
     scripts: list[str] = []
     total = 0
@@ -199,10 +264,14 @@ def extract(text: str, base_url: str, keep_tree: bool = False) -> ParsedPage:
         links.append(Link(page.refresh_to, "redirect"))
     page.links = tuple(links)
     page.forms = tuple(forms)
-    page.headings = tuple(collapse(h.text_content())[:200] for h in root.iter("h1", "h2", "h3")
-                          if h.text_content().strip())[:50]
+    headings = []
+    for h in root.iter("h1", "h2", "h3"):
+        t = _text(h)
+        if t.strip():
+            headings.append(collapse(t)[:200])
+    page.headings = tuple(headings)[:50]
     page.text = _visible_text(root)
     page.footer_text = _footer_text(root, page.text)
     if keep_tree:
-        page.tree = root
+        page.tree = root  # an lxml.html tree: parsed with the lxml.html parser above
     return page

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
 from .fetch import Fetch
-from .parse import Form, Link, ParsedPage, extract
+from .parse import Form, Link, ParsedPage, parse_html
 from .urls import host_of, origin_key
 
 
@@ -105,7 +105,7 @@ class Page:
         if hit is not None and hit[0] is self:
             _TREE_CACHE.move_to_end(key)
             return hit[1]
-        tree = extract(self.html, self.final_url, keep_tree=True).tree
+        tree = parse_html(self.html)  # the tree only: the facts are already extracted
         _TREE_CACHE[key] = (self, tree)
         while len(_TREE_CACHE) > _TREE_CACHE_SIZE:
             _TREE_CACHE.popitem(last=False)

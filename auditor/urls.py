@@ -10,6 +10,7 @@ import re
 import threading
 from collections import Counter
 from functools import lru_cache
+from typing import Callable
 from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
 # Query parameters that only carry session state or presentation; dropping them
@@ -125,6 +126,40 @@ def resolve(base: str, href: str) -> str | None:
     cut = base.split("?", 1)[0].split("#", 1)[0]
     directory = cut[: cut.rfind("/") + 1] if cut.count("/") >= 3 else cut + "/"
     return _join(directory, href)
+
+
+def resolver(base: str) -> Callable[[str], str | None]:
+    """``resolve(base, href)`` for the many hrefs of one page.
+
+    The parts of ``base`` that resolution depends on (scheme, origin, directory)
+    are worked out once per page instead of once per link.
+    """
+    scheme = base.split(":", 1)[0] + ":"
+    cut = base.split("?", 1)[0].split("#", 1)[0]
+    directory = cut[: cut.rfind("/") + 1] if cut.count("/") >= 3 else cut + "/"
+    origin: list[str] = []  # worked out on first use, as resolve() does
+
+    def res(href: str) -> str | None:
+        href = href.strip()
+        if not href:
+            return None
+        low = href[:12].lower()
+        if low.startswith(SKIP_SCHEMES):
+            return None
+        if low.startswith(("http://", "https://")):
+            return normalize(href)
+        if href.startswith("//"):
+            return _join(scheme, href)
+        if href.startswith("/"):
+            if not origin:
+                parts = urlsplit(base)
+                origin.append(f"{parts.scheme}://{parts.netloc}/")
+            return _join(origin[0], href)
+        if href.startswith(("?", "#")):
+            return _join(base, href)
+        return _join(directory, href)
+
+    return res
 
 
 def host_of(url: str) -> str:
