@@ -59,6 +59,8 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     # After Ctrl-C the user wants the report now, not more network calls.
     needed = set() if snapshot.stop_reason == "interrupted" else {g for c in selected for g in c.gatherers}
     gather_options = dict(config.gather_options)
+    for key in ("dns_server", "resolve", "connect_to", "ca_bundle"):  # the network checks' options
+        gather_options.setdefault(key, getattr(config.crawl, key, None))
     if config.history:
         gather_options.setdefault("history", config.history)
     facts, timing = run_gatherers(needed, snapshot, GatherContext(options=gather_options,

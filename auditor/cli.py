@@ -88,6 +88,45 @@ def _iso_date(text):
         raise argparse.ArgumentTypeError(f"--as-of must be a date like 2026-01-31, not {text!r}")
 
 
+def _formats(text):
+    from .outputs import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--format: {exc}")
+
+
+def _interval(text):
+    from .monitor import parse_interval
+
+    try:
+        return parse_interval(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--every: {exc}")
+
+
+def _net_option(parse_fn):
+    """argparse type for --dns-server/--resolve/--connect-to: validated, kept as the text."""
+    def parse(text):
+        try:
+            parse_fn(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc))
+        return text.strip()
+    return parse
+
+
+def _ca_bundle(text):
+    from .fetch import check_ca_file
+
+    try:
+        check_ca_file(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+    return os.path.abspath(text)
+
+
 def _globs(values):
     out = []
     for v in values or []:
@@ -122,6 +161,18 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="URLs of one shape (crawl-trap bound; default max(50, max-pages/4))")
     g.add_argument("--also-host", action="append", default=[], metavar="HOST",
                    help="treat this host as part of the site (repeatable)")
+    from .resolve import ConnectTo, Pin, parse_dns_server
+
+    n = p.add_argument_group("network (every connection of the audit, crawl and checks alike)")
+    n.add_argument("--dns-server", type=_net_option(parse_dns_server), default=None, metavar="ADDR[:PORT]",
+                   help="resolve names with this DNS server (e.g. a staging or internal resolver)")
+    n.add_argument("--resolve", type=_net_option(Pin.parse), action="append", default=[],
+                   metavar="HOST:PORT:ADDR", help="pin a name and port to an address, as curl's (repeatable)")
+    n.add_argument("--connect-to", type=_net_option(ConnectTo.parse), action="append", default=[],
+                   metavar="HOST1:PORT1:HOST2:PORT2",
+                   help="connect to HOST2:PORT2 for HOST1:PORT1, as curl's (repeatable)")
+    n.add_argument("--ca-bundle", type=_ca_bundle, default=None, metavar="FILE",
+                   help="also trust the CA certificates in FILE (PEM), e.g. for a staging site")
     c = p.add_argument_group("checks and gates")
     c.add_argument("--profile", default=None,
                    help="ministry, province, city, or a TOML file (default: generic)")
@@ -134,6 +185,15 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="exit 1 when the score is below SCORE")
     c.add_argument("--fail-on", choices=("veto", "fail", "warn"), default=None,
                    help="exit 1 on a failed veto item / any fail / any fail or warning")
+    c.add_argument("--baseline", default=None, metavar="REPORT.json",
+                   help="gate only on regressions against this earlier report.json")
+    o = p.add_argument_group("outputs and history")
+    o.add_argument("--format", type=_formats, default=("html", "json"), metavar="LIST",
+                   help="outputs to write, comma-separated: html,json,junit,md (default html,json)")
+    o.add_argument("--junit-warn", choices=("pass", "fail", "skip"), default="pass",
+                   help="how JUnit reports a warning: a pass with system-out (default), a failure or a skip")
+    o.add_argument("--history", default=None, metavar="DB",
+                   help="SQLite history file: record this run, show the score trend, judge site.uptime")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
 
@@ -151,7 +211,71 @@ def build_parser() -> argparse.ArgumentParser:
     k = sub.add_parser("checks", help="list every registered check")
     k.add_argument("--json", action="store_true", help="machine-readable list")
     k.add_argument("--lang", choices=("zh", "en"), default="zh")
+    add_fleet_commands(sub)
     return parser
+
+
+def add_fleet_commands(sub) -> None:
+    """diff, monitor, fleet and worker: scheduled and fleet audits (docs/fleet.md)."""
+    df = sub.add_parser("diff", help="compare two report.json files: what got worse, what got better")
+    df.add_argument("old", help="the earlier report.json")
+    df.add_argument("new", help="the later report.json")
+    df.add_argument("--html", metavar="FILE", help="also write the comparison as a self-contained HTML page")
+    df.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    df.add_argument("--fail-on-regression", action="store_true", help="exit 1 when anything got worse")
+    df.add_argument("--lang", choices=("zh", "en"), default="zh")
+    m = sub.add_parser("monitor", help="probe a homepage on a schedule and store the probes (for site.uptime)")
+    m.add_argument("url", help="the site's homepage")
+    m.add_argument("--history", required=True, metavar="DB", help="SQLite history file the probes go into")
+    m.add_argument("--every", type=_interval, default=1800.0, metavar="INTERVAL",
+                   help="time between probes: 200ms, 5s, 30m, 1h (default 30m; the 国办 rule needs >= 20 a day)")
+    m.add_argument("--count", type=_positive_int("--count"), default=None, help="stop after N probes")
+    m.add_argument("--timeout", type=_positive_float("--timeout", 600), default=15.0,
+                   help="seconds a probe may take before it counts as failed (default 15, the 国办 limit)")
+    m.add_argument("--user-agent", default=None, help="User-Agent header (default names gov-audit)")
+    m.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    f = sub.add_parser("fleet", help="audit every site of a CSV file and rank them")
+    f.add_argument("csv", help="CSV with a header row: url, optional name and profile")
+    f.add_argument("--out", "-o", default="gov-audit-fleet", metavar="DIR",
+                   help="where DIR/index.html and DIR/<site>/scorecard.html go (default ./gov-audit-fleet)")
+    f.add_argument("--workers", type=_positive_int("--workers"), default=None,
+                   help="sites audited at once (default 2 per CPU, at most 8)")
+    f.add_argument("--rate", type=_positive_float("--rate", 10000), default=20.0,
+                   help="requests per second for the whole fleet, never exceeded (default 20)")
+    f.add_argument("--host-rate", type=_positive_float("--host-rate", 1000), default=DEFAULT_RATE,
+                   help="requests per second per host, fleet-wide (default 5)")
+    f.add_argument("--site-budget", type=_positive_float("--site-budget"), default=900.0, metavar="SECONDS",
+                   help="time one site may take; its crawl stops at 60%% of it, the audit is killed at the end (default 900)")
+    f.add_argument("--timeout", type=_positive_float("--timeout", 600), default=15.0,
+                   help="seconds to wait for a server (default 15)")
+    f.add_argument("--max-pages", type=_positive_int("--max-pages"), default=300)
+    f.add_argument("--max-depth", type=_non_negative_int("--max-depth"), default=4)
+    f.add_argument("--concurrency", type=_positive_int("--concurrency"), default=4,
+                   help="requests in flight at once per site (default 4)")
+    f.add_argument("--link-check-depth", type=_non_negative_int("--link-check-depth"), default=0)
+    f.add_argument("--user-agent", default=None)
+    f.add_argument("--profile", default=None, help="profile for rows without one (default: generic)")
+    f.add_argument("--only", action="append", metavar="GLOB")
+    f.add_argument("--skip", action="append", metavar="GLOB")
+    f.add_argument("--as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD")
+    f.add_argument("--lang", choices=("zh", "en"), default="zh")
+    f.add_argument("--format", type=_formats, default=("html", "json"), metavar="LIST",
+                   help="per-site outputs: html,json,junit,md (default html,json)")
+    f.add_argument("--junit-warn", choices=("pass", "fail", "skip"), default="pass")
+    f.add_argument("--history", default=None, metavar="DB", help="record every site's run in this history file")
+    f.add_argument("--broker", default=None, metavar="URL",
+                   help="dispatch to Celery workers through this broker (e.g. redis://127.0.0.1:6379/0)")
+    f.add_argument("--backend", default=None, metavar="URL", help="Celery result backend (default: the broker)")
+    f.add_argument("--queue-timeout", type=_positive_float("--queue-timeout"), default=None, metavar="SECONDS",
+                   help="with --broker: give up when no task starts or ends for this long")
+    f.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    w = sub.add_parser("worker", help="run a Celery worker for 'gov-audit fleet --broker'")
+    w.add_argument("--broker", required=True, metavar="URL", help="e.g. redis://127.0.0.1:6379/0")
+    w.add_argument("--backend", default=None, metavar="URL", help="result backend (default: the broker)")
+    w.add_argument("--concurrency", type=_positive_int("--concurrency"), default=2,
+                   help="sites audited at once by this worker (default 2)")
+    w.add_argument("--loglevel", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    w.add_argument("--hostname", default=None, help="Celery node name (default celery@HOST)")
 
 
 class ProgressLine:
@@ -191,9 +315,13 @@ def _config(args) -> AuditConfig:
         rate=args.rate if args.rate is not None else DEFAULT_RATE, timeout=args.timeout, user_agent=args.user_agent,
         max_bytes=int(args.max_page_size * 1024 * 1024), time_budget=args.time_budget,
         ignore_robots=args.ignore_robots, link_check_depth=args.link_check_depth,
-        max_per_pattern=args.max_per_pattern, extra_hosts=tuple(args.also_host))
+        max_per_pattern=args.max_per_pattern, extra_hosts=tuple(args.also_host),
+        dns_server=args.dns_server, resolve=tuple(args.resolve), connect_to=tuple(args.connect_to),
+        ca_bundle=args.ca_bundle)
     return AuditConfig(crawl=crawl, profile=args.profile, only=_globs(args.only),
-                       skip=_globs(args.skip), lang=args.lang, as_of=args.as_of)
+                       skip=_globs(args.skip), lang=args.lang, as_of=args.as_of,
+                       formats=tuple(args.format), history=args.history, junit_warn=args.junit_warn,
+                       gather_options={"history": args.history} if args.history else {})
 
 
 def _normalise_start(url: str) -> str:
@@ -234,14 +362,18 @@ def _print_summary(report: dict, paths: dict, lang: str) -> None:
         print(f"  {counts['fail']} fail, {counts['warn']} warn, {counts['pass']} pass, "
               f"{counts['unknown']} unknown, {counts['na']} n/a, {counts['error']} error; "
               f"{report['crawl']['pages']} pages in {report['crawl']['duration']} s")
-        print(f"  scorecard: {paths['html']}\n  results:   {paths['json']}")
+        for key, label in (("html", "scorecard"), ("json", "results"), ("junit", "junit"), ("md", "summary")):
+            if key in paths:
+                print(f"  {label + ':':<10} {paths[key]}")
     else:
         print(f"{report['site']['url']}：得分 {report['score']}，结论 {verdict[0]}"
               f"{'（单项否决：' + '、'.join(report['veto']['checks']) + '）' if report['veto']['failed'] else ''}")
         print(f"  不通过 {counts['fail']}，警告 {counts['warn']}，通过 {counts['pass']}，"
               f"无法判断 {counts['unknown']}，不适用 {counts['na']}，出错 {counts['error']}；"
               f"抓取 {report['crawl']['pages']} 页，用时 {report['crawl']['duration']} 秒")
-        print(f"  检查报告：{paths['html']}\n  结果数据：{paths['json']}")
+        for key, label in (("html", "检查报告"), ("json", "结果数据"), ("junit", "JUnit"), ("md", "摘要")):
+            if key in paths:
+                print(f"  {label}：{paths[key]}")
     if report.get("partial"):
         print("  (partial: " + str(report.get("stop_reason")) + ")" if lang == "en"
               else "  （未完成：" + str(report.get("stop_reason")) + "）")
@@ -261,6 +393,9 @@ def cmd_audit(args, url: str) -> int:
         raise CliError(f"cannot create --out folder {out}: {exc.strerror or exc}")
     if not os.access(out, os.W_OK):
         raise CliError(f"cannot write to --out folder {out}")
+    baseline = _load_baseline(args.baseline) if getattr(args, "baseline", None) else None
+    if getattr(args, "history", None):
+        _check_history(args.history)
     config = _config(args)
     progress = ProgressLine(args.lang, enabled=not args.quiet and sys.stderr.isatty())
     try:
@@ -277,13 +412,196 @@ def cmd_audit(args, url: str) -> int:
         reason = "robots.txt disallows the homepage (use --ignore-robots for a site you run)" \
             if home is None and outcome.snapshot.stats.get("robots_blocked") else \
             (home.fetch.error or f"HTTP {home.fetch.status}") if home is not None else "no page fetched"
-        print(f"gov-audit: cannot audit {url}: {reason} (report written to {outcome.paths['json']})",
+        written = outcome.paths.get("json") or next(iter(outcome.paths.values()), args.out)
+        print(f"gov-audit: cannot audit {url}: {reason} (report written to {written})",
               file=sys.stderr)
         return EXIT_CANNOT
+    for problem in report.get("problems") or []:
+        if problem.startswith("history "):
+            print(f"gov-audit: warning: {problem}", file=sys.stderr)
+    if baseline is not None:
+        return _baseline_gate(report, baseline, args)
     failures = _gate(report, args)
     for f in failures:
         print(f"gov-audit: gate failed: {f}", file=sys.stderr)
     return EXIT_GATE if failures else EXIT_OK
+
+
+def _load_baseline(path: str) -> dict:
+    from .diff import DiffError, load_report
+
+    try:
+        return load_report(path)
+    except DiffError as exc:
+        raise CliError(f"--baseline: {exc}")
+
+
+def _check_history(path: str) -> None:
+    from .history import History, HistoryError
+
+    try:
+        History.open(path).close()
+    except HistoryError as exc:
+        raise CliError(str(exc))
+
+
+def _baseline_gate(report: dict, baseline: dict, args) -> int:
+    """With --baseline the gate fails only on what got worse since the baseline report."""
+    from .diff import diff_reports
+
+    d = diff_reports(baseline, report)
+    if args.fail_on is None and args.fail_under is None:
+        failures = d.regressions()
+    else:
+        failures = []
+        if args.fail_on:
+            statuses = {"veto": set(), "fail": {"fail"}, "warn": {"fail", "warn"}}[args.fail_on]
+            failures += [f"veto item {v} now fails" for v in d.veto_added]
+            failures += [f"{c.id}: {c.old or 'new check'} → {c.new}" for c in d.changes
+                         if c.new in statuses and c.old not in statuses and c.id not in d.veto_added]
+        if args.fail_under is not None:
+            now, before = report["score"], baseline.get("score")
+            if (now is None or now < args.fail_under) and before is not None and (now is None or now < before):
+                failures.append(f"score {now} is below --fail-under {args.fail_under:g} and below the "
+                                f"baseline's {before}")
+    if not args.quiet:
+        delta = d.score_delta
+        print(f"  baseline: {len(d.worse)} worse, {len(d.better)} better, {len(d.of('new'))} new"
+              + (f", score {delta:+.1f}" if delta is not None else ""))
+    for f in failures:
+        print(f"gov-audit: regression: {f}", file=sys.stderr)
+    return EXIT_GATE if failures else EXIT_OK
+
+
+def cmd_diff(args) -> int:
+    from .diff import DiffError, diff_reports, format_text, load_report, render_diff_html
+
+    try:
+        old, new = load_report(args.old), load_report(args.new)
+    except DiffError as exc:
+        raise CliError(str(exc))
+    d = diff_reports(old, new)
+    if args.json:
+        print(json.dumps(d.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_text(d, args.lang))
+    if args.html:
+        target = Path(args.html)
+        try:
+            target.write_text(render_diff_html(d, args.lang), "utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write --html {target}: {exc.strerror or exc}")
+    regressions = d.regressions()
+    if args.fail_on_regression and regressions:
+        for r in regressions:
+            print(f"gov-audit: regression: {r}", file=sys.stderr)
+        return EXIT_GATE
+    return EXIT_OK
+
+
+def cmd_monitor(args) -> int:
+    from .history import HistoryError
+    from .monitor import MonitorError, run_monitor
+
+    url = _normalise_start(args.url)
+    _check_history(args.history)
+    if args.every > 72 * 60 and not args.quiet:
+        print(f"gov-audit: note: probing every {args.every / 60:g} min gives fewer than the 20 probes a day "
+              "the 国办 rule needs; site.uptime will stay 'unknown'", file=sys.stderr)
+    try:
+        mon = run_monitor(url, args.history, every=args.every, count=args.count, timeout=args.timeout,
+                          user_agent=args.user_agent, quiet=args.quiet)
+    except (MonitorError, HistoryError) as exc:
+        raise CliError(str(exc))
+    if not args.quiet:
+        print(mon.summary())
+    return EXIT_OK
+
+
+def cmd_fleet(args) -> int:
+    from dataclasses import asdict
+
+    from .fleet import FleetError, FleetJob, new_run_id, progress_line, read_sites, run_local, write_fleet, write_site
+
+    try:
+        sites = read_sites(args.csv)
+    except FleetError as exc:
+        raise CliError(str(exc))
+    if args.profile:
+        try:
+            load_profile(args.profile)
+        except ProfileError as exc:
+            raise CliError(str(exc))
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out {out} exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"cannot create --out folder {out}: {exc.strerror or exc}")
+    if args.history:
+        _check_history(args.history)
+    crawl = CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
+                         rate=args.host_rate, timeout=args.timeout, user_agent=args.user_agent,
+                         link_check_depth=args.link_check_depth)
+    job = FleetJob(crawl=asdict(crawl), profile=args.profile, only=_globs(args.only), skip=_globs(args.skip),
+                   lang=args.lang, as_of=args.as_of.isoformat() if args.as_of else None,
+                   site_budget=args.site_budget, history=str(Path(args.history).resolve()) if args.history else None,
+                   total_rate=args.rate, formats=tuple(args.format), junit_warn=args.junit_warn, run_id=new_run_id())
+    total = len(sites)
+    finished = []
+
+    def on_done(outcome) -> None:
+        try:
+            write_site(outcome, out, job)
+        except Exception as exc:  # noqa: BLE001 - one site's outputs never stop the fleet
+            outcome.state, outcome.reason = "error", f"could not write its outputs: {type(exc).__name__}: {exc}"
+        finished.append(outcome)
+        if not args.quiet:
+            print(progress_line(outcome, len(finished), total), flush=True)
+
+    started = time.monotonic()
+    if args.broker:
+        from .fleet_celery import CeleryMissing, run_celery
+
+        try:
+            outcomes = run_celery(sites, job, args.broker, args.backend, on_done=on_done,
+                                  queue_timeout=args.queue_timeout)
+        except CeleryMissing as exc:
+            raise CliError(str(exc))
+        except Exception as exc:  # noqa: BLE001 - broker down, bad URL: one line, not a traceback
+            raise CliError(f"cannot use broker {args.broker}: {type(exc).__name__}: {exc}")
+    else:
+        outcomes = run_local(sites, job, workers=args.workers or _default_workers(), on_done=on_done)
+    summary = write_fleet(outcomes, out, args.lang)
+    failed = [o for o in outcomes if o.failed]
+    if not args.quiet:
+        print(f"fleet: {summary['sites']} sites, {summary['audited']} audited, {summary['passed']} passed, "
+              f"{len(failed)} could not be audited; {time.monotonic() - started:.1f} s")
+        print(f"  fleet page: {out / 'index.html'}")
+    for o in failed:
+        print(f"gov-audit: {o.site.label()}: {o.state}: {o.reason}", file=sys.stderr)
+    if any(o.state == "interrupted" for o in outcomes):
+        print("gov-audit: interrupted; the fleet page covers the sites done", file=sys.stderr)
+        return EXIT_CANNOT
+    return EXIT_OK
+
+
+def _default_workers() -> int:
+    from .fleet import default_workers
+
+    return default_workers()
+
+
+def cmd_worker(args) -> int:
+    from .fleet_celery import CeleryMissing, run_worker
+
+    try:
+        run_worker(args.broker, args.backend, concurrency=args.concurrency, loglevel=args.loglevel,
+                   hostname=args.hostname)
+    except CeleryMissing as exc:
+        raise CliError(str(exc))
+    return EXIT_OK
 
 
 def cmd_checks(args) -> int:
@@ -337,6 +655,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_checks(args)
         if args.command == "demo":
             return cmd_demo(args)
+        if args.command in ("diff", "monitor", "fleet", "worker"):
+            return {"diff": cmd_diff, "monitor": cmd_monitor, "fleet": cmd_fleet, "worker": cmd_worker}[args.command](args)
         return cmd_audit(args, _normalise_start(args.url))
     except CliError as exc:
         print(f"gov-audit: error: {exc}", file=sys.stderr)

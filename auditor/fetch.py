@@ -66,7 +66,8 @@ def _disarm_all() -> bool:
 
 
 class _Watched:
-    """Mixin: arm the watchdog when connecting (DNS, TCP, TLS handshake) and sending.
+    """Mixin: arm the watchdog when connecting (DNS, TCP, TLS handshake) and sending,
+    and connect where the fetcher's name-resolution policy says.
 
     ``ssl.wrap_socket`` detaches the plain socket it wraps, so during a TLS
     handshake ``conn.sock`` is a dead object and shutting it down does nothing.
@@ -75,8 +76,21 @@ class _Watched:
     watchdog shuts that down (``Watchdog._shutdown`` prefers ``watch_sock``).
     """
 
+    # Set per fetcher (see _WatchedAdapter): an auditor.resolve.Resolver and a forced
+    # address family ("v4"/"v6"), or None for urllib3's own getaddrinfo.
+    resolver = None
+    family: str | None = None
+    peer: str | None = None
+
     def _new_conn(self):
-        sock = super()._new_conn()
+        if self.resolver is None and self.family is None:
+            sock = super()._new_conn()
+        else:
+            sock = self._resolved_conn()
+        try:
+            self.peer = sock.getpeername()[0]
+        except (OSError, IndexError, TypeError):
+            self.peer = None
         _armed.new_connection = True
         if getattr(_armed, "tokens", None):
             try:
@@ -84,6 +98,32 @@ class _Watched:
             except OSError:
                 pass
         return sock
+
+    def _resolved_conn(self):
+        """Connect to the address the resolver gives (--connect-to, --resolve, --dns-server,
+        the forced family), keeping ``host`` (the Host header and the TLS SNI) as it is:
+        ``_dns_host`` and ``port`` are what urllib3 connects to, swapped for the attempt."""
+        from .resolve import SYSTEM, ResolveError
+
+        resolver = self.resolver or SYSTEM
+        host, port = self._dns_host, self.port
+        last: Exception | None = None
+        try:
+            for addr, target_port in resolver.targets(host.rstrip("."), port, self.family):
+                self._dns_host, self.port = addr, target_port
+                try:
+                    return super()._new_conn()
+                except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:
+                    last = exc
+                finally:
+                    self._dns_host, self.port = host, port
+        except ResolveError as exc:
+            if last is not None:
+                raise last
+            raise urllib3.exceptions.NameResolutionError(host, self, exc) from exc
+        if last is not None:
+            raise last
+        raise urllib3.exceptions.NameResolutionError(host, self, ResolveError(f"{host}: no address"))
 
     def connect(self):
         _arm(self)
@@ -122,10 +162,22 @@ class _WatchedHTTPSPool(HTTPSConnectionPool):
 
 
 class _WatchedAdapter(HTTPAdapter):
+    def __init__(self, *args, resolver=None, family: str | None = None, **kwargs):
+        # Pool and connection classes of this adapter's own: the resolver and the forced
+        # family belong to one fetcher (a forced-IPv6 fetcher never shares a pool).
+        if resolver is None and family is None:
+            self._pools = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+        else:
+            attrs = {"resolver": resolver, "family": family}
+            http_conn = type("_ResolvedHTTPConnection", (_WatchedHTTPConnection,), attrs)
+            https_conn = type("_ResolvedHTTPSConnection", (_WatchedHTTPSConnection,), attrs)
+            self._pools = {"http": type("_ResolvedHTTPPool", (_WatchedHTTPPool,), {"ConnectionCls": http_conn}),
+                           "https": type("_ResolvedHTTPSPool", (_WatchedHTTPSPool,), {"ConnectionCls": https_conn})}
+        super().__init__(*args, **kwargs)
+
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool,
-                                                   "https": _WatchedHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = dict(self._pools)
 
 
 @dataclass(frozen=True)
@@ -146,6 +198,8 @@ class Fetch:
     tls_error: str | None = None
     # Judged while the body was at hand: a firewall or captcha page, not the site's answer.
     challenge: bool = False
+    # The address the last hop's connection went to (an IPv6 probe shows it went over IPv6).
+    peer: str | None = None
     body: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -303,19 +357,31 @@ class Fetcher:
                  total_timeout: float | None = None, rate: float = 5.0,
                  concurrency: int = 4, max_bytes: int = 5 * 1024 * 1024,
                  max_redirects: int = 10, verify: bool | str = True,
-                 limiter: RateLimiter | None = None) -> None:
+                 limiter: RateLimiter | None = None, resolver=None, family: str | None = None,
+                 ca_bundle: str | None = None) -> None:
+        """``resolver`` (auditor.resolve.Resolver) decides where every connection goes
+        (--connect-to, --resolve, --dns-server); ``family`` ("v4"/"v6") forces the address
+        family, keeping the Host header and the TLS SNI; ``ca_bundle`` is trusted besides
+        the default CAs (``verify=True`` then means both)."""
+        if family not in (None, "v4", "v6"):
+            raise ValueError(f"family must be 'v4' or 'v6', not {family!r}")
         self.user_agent = user_agent
         self.timeout = timeout
         self.total_timeout = total_timeout or max(timeout * 2, 30.0)
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
+        self.ca_bundle = ca_bundle
+        if ca_bundle and verify is True:
+            verify = combined_ca_bundle(ca_bundle)
         self.verify = verify
+        self.resolver = resolver
+        self.family = family
         self.limiter = limiter or RateLimiter(rate)
         self.stop = threading.Event()
         self.session = requests.Session()
         self.session.trust_env = False  # audits never go through a stray proxy variable
         adapter = _WatchedAdapter(pool_connections=64, pool_maxsize=max(4, concurrency * 2),
-                                  max_retries=0)
+                                  max_retries=0, resolver=resolver, family=family)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({
@@ -336,7 +402,8 @@ class Fetcher:
     def fetch(self, url: str, *, method: str = "GET", want_body: bool = True,
               max_bytes: int | None = None, allow: Callable[[str], str | None] | None = None,
               timeout: float | None = None, any_type: bool = False,
-              data: dict | bytes | None = None, headers: dict | None = None) -> Fetch:
+              data: dict | bytes | None = None, headers: dict | None = None,
+              follow: bool = True) -> Fetch:
         """Fetch ``url`` following redirects by hand, so each hop is paced and checked.
 
         ``allow(url)`` returns a reason string when a redirect target may not be
@@ -345,7 +412,8 @@ class Fetcher:
         any type with ``any_type`` (robots.txt served as octet-stream still counts).
         ``Fetch.elapsed`` is network time: waiting for a rate-limit slot is not in it.
         ``data``/``headers`` go with the first request only (a form POST); a redirect
-        after a POST is followed with GET, as browsers do.
+        after a POST is followed with GET, as browsers do. ``follow=False`` returns the
+        first answer, a redirect included (probes that judge one port's answer).
         """
         timeout = timeout or self.timeout
         total = self.total_timeout if timeout == self.timeout else max(timeout * 2, timeout + 5)
@@ -356,10 +424,12 @@ class Fetcher:
         spent = 0.0  # network time so far, all hops
         tls_error = None
         stale_retried = False
+        peer = None
 
         def done(status=None, headers=None, *, final=None, error=None, kind=None, **kw) -> Fetch:
             return Fetch(url, final or current, status, headers or {}, tuple(redirects), spent,
-                         error=error, error_kind=kind, method=method, tls_error=tls_error, **kw)
+                         error=error, error_kind=kind, method=method, tls_error=tls_error,
+                         peer=peer, **kw)
 
         while True:
             if self.stop.is_set():
@@ -397,12 +467,13 @@ class Fetcher:
                 spent += time.monotonic() - hop_start
                 return self._error(done, exc, spent, total)
             spent += time.monotonic() - hop_start
+            peer = getattr(resp, "gov_audit_peer", None)
             headers = {k.lower(): v for k, v in resp.headers.items()}
             status = resp.status_code
             if status == 429 or status == 503:
                 # Slow the host down for every later request, pages and link checks alike.
                 self.limiter.penalize(host, retry_after_seconds(headers.get("retry-after")))
-            if status in REDIRECT_STATUSES and "location" in headers:
+            if status in REDIRECT_STATUSES and "location" in headers and follow:
                 target = resolve(current, headers["location"])
                 redirects.append((current, status))
                 if target is None:
@@ -453,6 +524,8 @@ class Fetcher:
                                         timeout=(min(timeout, 10.0), timeout), verify=verify,
                                         data=data, headers=headers)
             answered = True
+            conn = getattr(resp.raw, "_connection", None)
+            resp.gov_audit_peer = getattr(conn, "peer", None)
             ctype = resp.headers.get("content-type", "").split(";", 1)[0].strip().lower()
             if method != "HEAD" and want_body and (any_type or ctype in HTML_TYPES
                                                     or ctype.endswith("+xml")
@@ -496,6 +569,67 @@ class Fetcher:
         if kind not in ("deadline", "dns", "connect") and spent >= total - 0.1:
             kind, message = "deadline", "total time limit reached"
         return done(error=message, kind=kind)
+
+
+_BUNDLES: dict[str, str] = {}
+_BUNDLES_LOCK = threading.Lock()
+
+
+def combined_ca_bundle(extra: str) -> str:
+    """A CA file holding the default CAs (certifi's, which requests trusts) and ``extra``.
+
+    Written once per extra file to a temporary file removed at exit. Raises ValueError
+    when ``extra`` holds no certificate a TLS context can load.
+    """
+    import atexit
+    import os
+    import tempfile
+
+    try:
+        st = os.stat(extra)
+        key = f"{os.path.abspath(extra)}:{st.st_mtime_ns}:{st.st_size}"  # a rewritten file is read again
+    except OSError:
+        key = os.path.abspath(extra)
+    with _BUNDLES_LOCK:
+        path = _BUNDLES.get(key)
+        if path is not None and os.path.exists(path):
+            return path
+        check_ca_file(extra)
+        from requests.utils import DEFAULT_CA_BUNDLE_PATH
+
+        with open(DEFAULT_CA_BUNDLE_PATH, "rb") as f:
+            default = f.read()
+        with open(extra, "rb") as f:
+            own = f.read()
+        fd, path = tempfile.mkstemp(prefix="gov-audit-ca-", suffix=".pem")
+        with os.fdopen(fd, "wb") as out:
+            out.write(default.rstrip(b"\n") + b"\n" + own)
+        atexit.register(_remove_quietly, path)
+        _BUNDLES[key] = path
+        return path
+
+
+def _remove_quietly(path: str) -> None:
+    import os
+
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def check_ca_file(path: str) -> None:
+    """Raise ValueError (one line) unless ``path`` is a readable file of PEM CA certificates."""
+    import os
+
+    if not os.path.isfile(path):
+        raise ValueError(f"{path}: no such file")
+    try:
+        ssl.create_default_context(cafile=path)
+    except ssl.SSLError as exc:
+        raise ValueError(f"{path}: no CA certificate could be read ({exc.reason or exc})") from None
+    except (OSError, UnicodeError) as exc:
+        raise ValueError(f"{path}: cannot read it ({exc})") from None
 
 
 class _Stopped(Exception):

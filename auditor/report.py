@@ -111,7 +111,8 @@ def safe_href(url: str) -> str:
     return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else ""
 
 
-def render_html(report: dict, lang: str = "zh") -> str:
+def render_html(report: dict, lang: str = "zh", history: dict | None = None) -> str:
+    """The scorecard; ``history`` (History.trend) adds the score trend and each check's last results."""
     env = _env()
     env.filters["t"] = lambda value: (value.get(lang) or value.get("zh", "")) if isinstance(value, dict) else (value or "")
     env.filters["safe_href"] = safe_href
@@ -128,7 +129,21 @@ def render_html(report: dict, lang: str = "zh") -> str:
                       verdict_text=VERDICT_TEXT[report["verdict"]].get(lang),
                       categories={k: v.get(lang) for k, v in CATEGORIES.items()},
                       css=css_text, ui=UI[lang if lang in UI else "zh"],
-                      confidence={k: v.get(lang) for k, v in CONFIDENCE.items()})
+                      confidence={k: v.get(lang) for k, v in CONFIDENCE.items()},
+                      trend=_trend_view(report, history),
+                      verdict_names={k: v.get(lang) for k, v in VERDICT_TEXT.items()})
+
+
+def _trend_view(report: dict, history: dict | None) -> dict | None:
+    """The score sparkline (inline SVG data, no script) and per-check results from the history store."""
+    if not history or not history.get("runs"):
+        return None
+    from .history import sparkline
+
+    runs = history["runs"]
+    return {"runs": runs, "checks": history.get("checks") or {},
+            "spark": sparkline([r.get("score") for r in runs], report.get("pass_line", 60)),
+            "first": runs[0], "last": runs[-1]}
 
 
 def _beijing_time(iso: str) -> str:
@@ -161,13 +176,30 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def write_outputs(report: dict, out_dir: Path, lang: str = "zh") -> dict[str, Path]:
+def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html", "json"), *,
+                  history: dict | None = None, junit_warn: str = "pass") -> dict[str, Path]:
+    """Write the formats asked for (auditor.outputs.FILES names each file); returns their paths."""
+    from .outputs import FILES
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    json_path = out_dir / "report.json"
-    html_path = out_dir / "scorecard.html"
-    _atomic_write(json_path, json.dumps(report, ensure_ascii=False, indent=2, default=str))
-    _atomic_write(html_path, render_html(report, lang))
-    return {"json": json_path, "html": html_path}
+    paths: dict[str, Path] = {}
+    for fmt in formats:
+        path = out_dir / FILES[fmt]
+        if fmt == "json":
+            text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
+        elif fmt == "html":
+            text = render_html(report, lang, history)
+        elif fmt == "junit":
+            from .outputs.junit import render_junit
+
+            text = render_junit(report, lang, warn=junit_warn)
+        else:
+            from .outputs.markdown import render_markdown
+
+            text = render_markdown(report, lang)
+        _atomic_write(path, text)
+        paths[fmt] = path
+    return paths
 
 
 UI = {
@@ -184,6 +216,7 @@ UI = {
         "confidence": "规则确定性", "pass_line": "合格线", "not_judged": "未判定",
         "counts": "结果统计", "veto_item": "否决项", "excerpt": "摘录", "more_evidence": "条证据未显示",
         "out_of_scope": "说明：本报告由自动检查生成，人工核查项（如严重表述错误、舆情回应）不在自动检查范围内。",
+        "trend": "历次检查", "trend_runs": "次检查", "trend_from": "自", "recent": "近期结果",
     },
     "en": {
         "title": "Government website audit", "site": "Site", "homepage": "Homepage", "date": "Audited (UTC+8)",
@@ -198,5 +231,6 @@ UI = {
         "confidence": "Rule certainty", "pass_line": "Pass line", "not_judged": "not judged",
         "counts": "Results", "veto_item": "veto", "excerpt": "Excerpt", "more_evidence": "more evidence items not shown",
         "out_of_scope": "Note: this report is generated automatically; items that need human judgement (serious wording errors, responses to public opinion) are out of its scope.",
+        "trend": "Score history", "trend_runs": "runs", "trend_from": "since", "recent": "Recent results",
     },
 }

@@ -1,0 +1,187 @@
+"""The fleet on Celery: one task per site, run by ``gov-audit worker`` processes anywhere.
+
+``gov-audit fleet SITES.csv --broker redis://HOST:6379/0`` sends one
+``gov_audit.audit_site`` task per site; ``gov-audit worker --broker …`` runs them
+(Celery's prefork pool, one site per pool process). The task returns the site's
+report dict through the result backend (the broker's Redis unless ``--backend``),
+and the coordinator writes the scorecards, the history and the fleet page as the
+in-process runner does. Per-site budgets are Celery time limits (soft: the audit
+is told to stop; hard: the pool process is killed). With a Redis broker, every
+worker takes its request slots from Redis (a Lua script over shared keys), so
+each host keeps its per-host rate and the fleet its total ``--rate`` across machines.
+
+Celery and redis are optional: ``pip install gov-audit[fleet]``.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from .fleet import FleetJob, SiteOutcome, SiteSpec, _grace, audit_site
+
+TASK = "gov_audit.audit_site"
+QUEUE = "gov-audit"
+
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local slot = now
+local h = tonumber(redis.call('GET', KEYS[1]) or '0')
+if h > slot then slot = h end
+local gi = tonumber(ARGV[2])
+if gi > 0 then
+  local g = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if g > slot then slot = g end
+  redis.call('SET', KEYS[2], tostring(slot + gi), 'EX', 3600)
+end
+redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'EX', 3600)
+return tostring(slot - now)
+"""
+
+
+class CeleryMissing(Exception):
+    pass
+
+
+def _celery():
+    try:
+        import celery  # noqa: F401
+    except ImportError:
+        raise CeleryMissing("the fleet on Celery needs the optional packages: pip install 'gov-audit[fleet]'") from None
+    from celery import Celery
+
+    return Celery
+
+
+class RedisPacer:
+    """auditor.fleet.Pacer over Redis: the same slots for every worker on every machine."""
+
+    def __init__(self, url: str, run_id: str, total_rate: float | None) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
+        self.script = self.client.register_script(_RESERVE)
+        self.global_key = f"gov-audit:pace:run:{run_id}"
+        self.global_interval = 1.05 / total_rate if total_rate else 0.0
+
+    def reserve(self, host: str, interval: float) -> float:
+        out = self.script(keys=[f"gov-audit:pace:host:{host}", self.global_key],
+                          args=[repr(float(interval)), repr(float(self.global_interval))])
+        return max(0.0, float(out))
+
+
+def make_app(broker: str, backend: str | None = None):
+    Celery = _celery()
+    app = Celery("gov_audit", broker=broker, backend=backend or broker)
+    app.conf.update(
+        task_serializer="json", result_serializer="json", accept_content=["json"],
+        task_track_started=True, task_acks_late=True, worker_prefetch_multiplier=1,
+        task_default_queue=QUEUE, result_expires=7 * 86400, broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False, task_reject_on_worker_lost=False,
+        result_extended=False,
+    )
+
+    @app.task(name=TASK, bind=True)
+    def audit_site_task(self, site: dict, job: dict) -> dict:
+        pacer = None
+        if job.get("pacer_url"):
+            try:
+                pacer = RedisPacer(job["pacer_url"], job.get("run_id") or "default", job.get("total_rate"))
+            except Exception:  # noqa: BLE001 - without Redis pacing, the audit's own per-host rate holds
+                pacer = None
+        result = audit_site(site, job, pacer)
+        result["worker"] = self.request.hostname
+        return result
+
+    return app
+
+
+def run_worker(broker: str, backend: str | None = None, concurrency: int = 2, loglevel: str = "INFO",
+               queue: str = QUEUE, hostname: str | None = None) -> None:
+    app = make_app(broker, backend)
+    try:  # a report is large: log that a task succeeded, not its whole return value
+        from celery.app import trace
+
+        trace.LOG_SUCCESS = "Task %(name)s[%(id)s] succeeded in %(runtime)ss"
+    except (ImportError, AttributeError):
+        pass
+    argv = ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}", "-Q", queue,
+            "--pool=prefork", "--without-gossip", "--without-mingle"]
+    if hostname:
+        argv.append(f"--hostname={hostname}")
+    app.worker_main(argv)
+
+
+def run_celery(sites: list[SiteSpec], job: FleetJob, broker: str, backend: str | None = None, *,
+               on_done: Callable[[SiteOutcome], None] | None = None, queue: str = QUEUE,
+               queue_timeout: float | None = None) -> list[SiteOutcome]:
+    """Dispatch one task per site and collect the results as they come.
+
+    A site whose task has run longer than its budget (plus grace) is revoked and
+    reported as ``timeout``; if no task starts or finishes for ``queue_timeout``
+    seconds (no worker listening), the sites still queued are reported as errors.
+    """
+    app = make_app(broker, backend)
+    # Fail in a second, not after Celery's minute of publish retries, when the broker is not there.
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.2, timeout=5)
+    payload = job.to_json()
+    if broker.startswith(("redis://", "rediss://", "unix://")):
+        payload["pacer_url"] = broker
+    soft = job.site_budget or None
+    hard = (job.site_budget + _grace(job.site_budget, job.grace)) if job.site_budget else None
+    queue_timeout = queue_timeout or ((hard or 900.0) + 60.0)
+    pending = {}
+    for site in sites:
+        res = app.send_task(TASK, args=[{"url": site.url, "profile": site.profile, "name": site.name}, payload],
+                            queue=queue, soft_time_limit=soft, time_limit=hard)
+        pending[res.id] = (res, site, time.monotonic(), None)
+    results: dict[str, SiteOutcome] = {}
+    last_progress = time.monotonic()
+
+    def done(task_id: str, outcome: SiteOutcome) -> None:
+        nonlocal last_progress
+        pending.pop(task_id, None)
+        results[outcome.site.url] = outcome
+        last_progress = time.monotonic()
+        if on_done:
+            on_done(outcome)
+
+    try:
+        while pending:
+            now = time.monotonic()
+            for task_id, (res, site, sent, started) in list(pending.items()):
+                state = res.state
+                if state == "SUCCESS":
+                    msg = res.get(timeout=30, propagate=False) or {}
+                    took = msg.get("duration") or round(now - (started or sent), 2)
+                    done(task_id, SiteOutcome(site, msg.get("state", "error"), msg.get("reason"),
+                                              msg.get("report"), took))
+                elif state in ("FAILURE", "REVOKED"):
+                    exc = res.result
+                    name = type(exc).__name__ if isinstance(exc, BaseException) else str(state)
+                    kind = "timeout" if "TimeLimit" in name else "error"
+                    reason = (f"no result within the site budget of {job.site_budget:g} s" if kind == "timeout"
+                              else f"{name}: {exc}")
+                    done(task_id, SiteOutcome(site, kind, reason, None, round(now - (started or sent), 2)))
+                elif state == "STARTED" and started is None:
+                    pending[task_id] = (res, site, sent, now)
+                    last_progress = now
+                elif started is not None and hard is not None and now - started > hard + 30:
+                    res.revoke(terminate=True, signal="SIGKILL")
+                    done(task_id, SiteOutcome(site, "timeout",
+                                              f"no result within the site budget of {job.site_budget:g} s",
+                                              None, round(now - started, 2)))
+            if pending and time.monotonic() - last_progress > queue_timeout:
+                for task_id, (res, site, sent, started) in list(pending.items()):
+                    res.revoke()
+                    done(task_id, SiteOutcome(site, "error", f"no worker took the task within {queue_timeout:g} s "
+                                                             f"(is 'gov-audit worker --broker …' running?)"))
+            if pending:
+                time.sleep(0.2)
+    except KeyboardInterrupt:
+        for task_id, (res, site, sent, started) in list(pending.items()):
+            res.revoke(terminate=True, signal="SIGKILL")
+            results[site.url] = SiteOutcome(site, "interrupted", "interrupted (Ctrl-C)")
+        pending.clear()
+    return [results[s.url] for s in sites if s.url in results]

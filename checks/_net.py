@@ -1,0 +1,61 @@
+"""Shared by the network checks (ipv6.*, https.*, security.headers): clauses, reading the
+gatherers' facts, and the states in which a check cannot judge."""
+from __future__ import annotations
+
+from auditor.check import Clause, Result, T
+
+IPV6_CLAUSE = Clause("交通运输部2018年政务公开工作要点", "第15项：推进政府网站部署IPv6，全面支持IPv6",
+                     confidence="✅", note="rules digest §6.1; indicator of the national IPv6 monitoring, §6.2")
+IPV6_LINKS_CLAUSE = Clause("国家IPv6发展监测平台 网站IPv6支持度指标", "二级、三级链接IPv6支持率",
+                           confidence="❓",
+                           note="indicators ✅ (rules digest §6.2); the 90 %/85 % pass lines are not verified "
+                                "(§9 item 2) and are profile settings")
+HTTPS_CLAUSE = Clause("《政府网站发展指引》（国办发〔2017〕47号）", "安全防护：数据加密",
+                      confidence="🟡",
+                      note="rules digest §2.7: HTTPS/HSTS are good practice tied to the encryption clause, "
+                           "not a national hard requirement; MOT 2018 work points item 15 (防攻击、防篡改)")
+HEADERS_CLAUSE = Clause("交通运输部2018年政务公开工作要点", "第15项：做好防攻击、防篡改等工作",
+                        confidence="🟡",
+                        note="the headers are good practice (OWASP secure headers), not named by a national rule; "
+                             "rules digest §2.7")
+
+
+def facts(snap, name: str):
+    """The gatherer's facts, or None when it did not run (audit interrupted)."""
+    value = snap.facts.get(name)
+    return value if isinstance(value, dict) else None
+
+
+def not_gathered(name: str) -> Result:
+    return Result.unknown(T(f"未采集 {name} 数据（检查被中断），无法判断",
+                            f"the {name} facts were not gathered (the audit was interrupted)"))
+
+
+STATE_TEXT = {
+    "stopped": (T("抓取已停止（中断、超时或被限流），未进行网络探测，无法判断",
+                  "the crawl was stopped (interrupted, out of time or rate-limited): no probe was made"), "unknown"),
+    "no-host": (T("没有可检查的主机名", "no host name to check"), "unknown"),
+    "no-fetcher": (T("没有可用的网络连接器，无法探测", "no fetcher to probe with"), "unknown"),
+    "ipv4-literal": (T("网站以 IPv4 地址访问，不涉及域名与 IPv6 解析", "the site is audited by an IPv4 address"), "na"),
+    "ip-literal": (T("网站以 IP 地址访问，没有域名可解析", "the site is audited by an IP address: no name to resolve"), "na"),
+    "local-name": (T("localhost 不是公网域名", "localhost is not a public name"), "na"),
+    "no-local-ipv6": (T("本机（检查工具所在网络）没有到网站 IPv6 地址的路由，无法进行 IPv6 探测；请在支持 IPv6 的网络中运行",
+                        "this machine has no IPv6 route to the site's addresses: run the audit from an IPv6-capable "
+                        "network"), "unknown"),
+    "unknown-port": (T("网站使用非标准端口，且首页跳转中未出现 HTTPS 地址，无法判断 HTTPS 端口",
+                       "the site runs on a non-standard port and its redirects show no HTTPS address: "
+                       "the HTTPS port cannot be told"), "unknown"),
+}
+
+
+def state_result(data: dict) -> Result | None:
+    """A Result for the states in which nothing can be judged, else None."""
+    state = data.get("state")
+    if state in STATE_TEXT:
+        text, kind = STATE_TEXT[state]
+        return Result.not_applicable(text) if kind == "na" else Result.unknown(text)
+    return None
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%".replace(".0%", "%")
