@@ -39,6 +39,8 @@ _FOOTER_HINT = re.compile(r"foot|bottom|copyright|banquan|dibu|\bbq\b|\bdb\b|sit
 _JS_REDIRECT = re.compile(
     r"""(?:window\.|document\.|self\.|top\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*["']([^"']{1,500})["']""")
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.I)
+_RECORD_LINK = re.compile(r"""<a\b[^>]*?href\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a>""", re.S | re.I)
+_TAGS = re.compile(r"<[^>]+>")
 MAX_TEXT = 60_000
 MAX_SCRIPT_TEXT = 20_000
 # The link-like elements. Kept for callers; extract() walks _LINK_TAGS instead, since
@@ -255,6 +257,14 @@ def extract(text: str, base_url: str, keep_tree: bool = False) -> ParsedPage:
         if body.strip() and total < MAX_SCRIPT_TEXT:
             scripts.append(body[:MAX_SCRIPT_TEXT - total])
             total += len(body)
+            if "<record" in body and "CDATA" in body:
+                # JCMS lists ship their rows in <script type="text/xml"><record><![CDATA[…]]>
+                # for a script to render: their links are the column's items.
+                for href, inner in _RECORD_LINK.findall(body):
+                    url = res(href)
+                    if url is not None:
+                        label = collapse(_TAGS.sub("", inner))
+                        links.append(Link(url, "a", sys.intern(label[:200])))
             if page.refresh_to is None and len(body) < 3000:
                 mm = _JS_REDIRECT.search(body)
                 if mm:

@@ -129,3 +129,25 @@ def test_broken_pages_in_a_crawl_are_recorded_not_fatal():
     assert snap.page(base + "xml").title == "xml"
     assert snap.page(base + "after-nul").title == "after"  # links after NUL bytes are found
     assert snap.page(base + "bin").fetch.ok
+
+
+def test_jcms_record_links_are_followed(site):
+    """JCMS column pages ship their rows inside <script type="text/xml"> records."""
+    from auditor.crawler import CrawlOptions, Crawler
+    from servers import page
+
+    site.routes["/"] = page("示例", '<a href="/col/col1/index.html">通知公告</a>')
+    site.routes["/col/col1/index.html"] = page("通知公告", """<div id="4321"><script type="text/xml">
+      <datastore><recordset>
+      <record><![CDATA[<li><a href="/art/2026/11/3/art_1_1.html" title="t">市政府召开常务会议</a><span>2026-11-03</span></li>]]></record>
+      <record><![CDATA[<li><a href='/art/2026/10/8/art_1_2.html'>全市<b>经济运行</b>情况通报</a></li>]]></record>
+      </recordset></datastore></script></div>""")
+    site.routes["/art/2026/11/3/art_1_1.html"] = page("市政府召开常务会议", "正文")
+    site.routes["/art/2026/10/8/art_1_2.html"] = page("全市经济运行情况通报", "正文")
+    snap = Crawler(CrawlOptions(rate=500)).run(site.url)
+    urls = set(snap.pages)
+    assert site.url + "art/2026/11/3/art_1_1.html" in urls
+    assert site.url + "art/2026/10/8/art_1_2.html" in urls
+    col = snap.pages[site.url + "col/col1/index.html"]
+    labels = {l.text for l in col.links if l.tag == "a"}
+    assert "全市经济运行情况通报" in labels
