@@ -5,6 +5,7 @@ in the coordinating thread, so there is no shared mutable state to lock.
 """
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import threading
@@ -14,6 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
+from urllib.parse import urlsplit
 
 from . import robots as robots_mod
 from .decode import decode_html
@@ -113,6 +115,7 @@ class Crawler:
         self.stop = self.fetcher.stop
         self.stop_reason: str | None = None
         self.progress = Progress()
+        self._unreachable: dict[str, Fetch] = {}
 
     # -- public ---------------------------------------------------------------
     def request_stop(self, reason: str) -> None:
@@ -356,7 +359,16 @@ class Crawler:
         ``retry_rate_limited`` asks once more after a 429/503 with a short
         Retry-After (the fetcher has paused the host meanwhile).
         """
+        # A host whose name did not resolve, or that refused the connection, fails
+        # the same way for every URL on it: ask once, not once per link (an
+        # unresolvable name can cost the resolver's 5 s timeout each time).
+        key = _origin_key(url)
+        known = self._unreachable.get(key)
+        if known is not None:
+            return dataclasses.replace(known, url=url, final_url=url, redirects=(), elapsed=0.0)
         f = self.fetcher.fetch(url, method="HEAD", want_body=False, allow=self._allow)
+        if f.error_kind == "dns" or (f.error_kind == "connect" and "refused" in (f.error or "")):
+            self._unreachable.setdefault(key, f.without_body())
         refused = (f.error_kind is None and f.status is not None and f.status >= 400
                    and f.status not in (429, 503)) or \
             f.error_kind in ("protocol", "incomplete") or \
@@ -454,3 +466,8 @@ class Crawler:
             self.request_stop("interrupted")
         finally:
             ex.shutdown(wait=True, cancel_futures=True)
+
+
+def _origin_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"

@@ -93,3 +93,18 @@ def test_cli_dns_failure_exits_2_with_one_line(tmp_path):
     proc = run_cli("audit", DNS_FAIL, "--out", str(tmp_path))
     err = _one_line_exit_2(proc)
     assert "DNS lookup failed" in err and "nonexistent.invalid" in err
+
+
+def test_unreachable_external_host_is_asked_once(site):
+    """Every link to a host that refuses is recorded as dead, but the host is tried once."""
+    from auditor.crawler import CrawlOptions, Crawler
+    from servers import free_port_refusing, page
+
+    port = free_port_refusing()
+    links = "".join(f'<a href="http://127.0.0.1:{port}/p{i}.html">外链{i}</a>' for i in range(6))
+    site.routes["/"] = page("示例", links)
+    snap = Crawler(CrawlOptions(rate=500)).run(site.url)
+    checks = [snap.link_checks[f"http://127.0.0.1:{port}/p{i}.html"] for i in range(6)]
+    assert all(c.error_kind == "connect" for c in checks)
+    assert all(c.url.endswith(f"/p{i}.html") for i, c in enumerate(checks))
+    assert snap.stats["requests"] <= 2 + 2 + 4  # robots, homepage, and a few racing first attempts
