@@ -412,11 +412,17 @@ def _scan_letters(snap, profile) -> LetterScan:
     out = LetterScan()
     lists: dict = {}
     details: list[Letter] = []
-    hinted = [p for p in snap.html_pages() if any(h in p.text for h in ASK_HINTS)]
+    pages = list(snap.html_pages())
+    # JCMS lists keep their rows (and their 留言时间 column) in record scripts, not in the text.
+    hinted = [p for p in pages if any(h in p.text for h in ASK_HINTS)
+              or any(h in script for script in p.facts.inline_scripts if "<record" in script
+                     for h in ASK_HINTS)]
     hinted.sort(key=lambda p: (p.depth, p.url))
-    # Pages in an interaction column (or near the homepage) first; a "latest letters" widget
-    # on every page of the site must not make every page a letter list.
-    primary = [p for p in hinted if p.depth <= 1 or _letter_context(p, context)]
+    # Pages in an interaction column (or near the homepage, or linked from such a column)
+    # first; a "latest letters" widget on every page must not make every page a letter list.
+    in_context = {p.url for p in pages if _letter_context(p, context)}
+    primary = [p for p in hinted if p.depth <= 1 or p.url in in_context
+               or any(ref in in_context for ref in snap.inlinks.get(p.url, ()))]
     done = set()
 
     def read(page, allow_list: bool) -> None:

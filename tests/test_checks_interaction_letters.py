@@ -222,3 +222,32 @@ def test_latest_letters_box_on_articles_and_unknown_reply_state(audit_site):
     r = result(run(audit_site, board(FORM + FILL, home_extra='<a href="/hdjl/ldxx/">领导信箱</a>',
                                      **{"/hdjl/ldxx/": bare})), RESP)
     assert r["status"] == "unknown", r["summary"]
+
+
+def test_jcms_letter_list_without_breadcrumbs_still_finds_the_overdue_letter(audit_site):
+    """A Hanweb/JCMS 领导信箱 whose rows live in <record> scripts and whose letter pages carry
+    no breadcrumb or ColumnName: the overdue letter must still be read (a missed veto)."""
+    from datetime import date
+
+    from servers import page
+
+    rows = []
+    routes = {"/": page("示例省人民政府", '<a href="/col/col4/index.html">领导信箱</a>' + "<p>" + "政务" * 150 + "</p>")}
+    letters = [("5", "2026-10-02", "2026-10-06"), ("6", "2026-09-01", "2026-09-05"),
+               ("7", "2026-07-01", None)]
+    for n, asked, answered in letters:
+        url = f"/art/2026/1/{n}/art_4_40{n}.html"
+        rows.append(f'<record><![CDATA[<li><a href="{url}">建议增开第{n}条城际班车线路</a>'
+                    f'<span>{asked}</span></li>]]></record>')
+        reply = (f"<p>回复时间：{answered}</p><p>回复内容：已协调交通运输厅办理。</p>" if answered
+                 else "<p>处理状态：未回复</p>")
+        routes[url] = page(f"建议增开第{n}条城际班车线路",
+                           f"<h1>建议增开第{n}条城际班车线路</h1><p>写信时间：{asked}</p>"
+                           f"<p>来信内容：希望增开班车。</p>{reply}")
+    routes["/col/col4/index.html"] = page(
+        "领导信箱", '<div id="400"><script type="text/xml"><datastore><recordset>'
+        + "".join(rows) + "</recordset></datastore></script></div>")
+    out = audit_site(routes, only=["interaction.response"], as_of=date(2026, 11, 20))
+    r = next(c for c in out.report["checks"] if c["id"] == "interaction.response")
+    assert r["status"] == "fail", r["summary"]
+    assert "2026-07-01" in r["summary"]["zh"]
