@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from .crawler import CrawlOptions, Crawler, Progress
-from .gatherers import GatherContext, run_gatherers
+from .gatherers import GatherContext, GatherError, run_gatherers
 from .profile import Profile, load_profile
 from .registry import discover
 from .report import build_report, write_outputs
@@ -28,6 +28,7 @@ class AuditConfig:
     formats: tuple[str, ...] = ("html", "json")  # auditor.outputs.FILES
     history: str | None = None  # SQLite history store (auditor.history): record the run, show the trend
     junit_warn: str = "pass"  # how JUnit reports a warn: pass (with system-out), fail or skip
+    pdf: bool = False  # also print scorecard.html to scorecard.pdf with the system chromium
 
 
 @dataclass
@@ -70,6 +71,8 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     runs = run_checks(selected, snapshot, profile)
     card = score(runs, profile)
     problems = list(registry.problems)
+    if isinstance(facts.get("render"), GatherError):  # e.g. no chromium: say how to get one
+        problems.append(f"render skipped: {facts['render'].message}")
     robots = snapshot.robots
     if robots.get("state") == "unreachable" and not robots.get("ignored"):
         problems.append(f"robots.txt could not be read ({robots.get('error')}): as RFC 9309 asks, "
@@ -77,7 +80,11 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     report = build_report(snapshot, runs, card, profile, problems=problems)
     trend = record_history(report, config.history) if config.history else None
     paths = write_outputs(report, out_dir, config.lang, config.formats, history=trend,
-                          junit_warn=config.junit_warn) if out_dir is not None else {}
+                          junit_warn=config.junit_warn, screenshots=_screenshots(snapshot)) if out_dir is not None else {}
+    if config.pdf and "html" in paths:
+        pdf = write_pdf(paths["html"], report)
+        if pdf is not None:
+            paths["pdf"] = pdf
     return AuditOutcome(report, snapshot, paths)
 
 
@@ -96,3 +103,31 @@ def record_history(report: dict, path: str) -> dict | None:
     except Exception as exc:  # noqa: BLE001 - HistoryError, sqlite3 and OS errors alike
         report.setdefault("problems", []).append(f"history {path} not updated: {exc}")
         return None
+
+
+def _screenshots(snapshot) -> dict | None:
+    """The render gatherer's homepage screenshots (base64 PNG) for the scorecard, if taken."""
+    from .gather.render import render_facts
+
+    facts = render_facts(snapshot)
+    if facts is None:
+        return None
+    home = facts["homepage"]
+    shots = {"desktop": home.get("screenshot_desktop"), "phone": (home.get("phone") or {}).get("screenshot")}
+    return {k: v for k, v in shots.items() if v} or None
+
+
+def write_pdf(html_path: Path, report: dict) -> Path | None:
+    """scorecard.pdf beside scorecard.html; a browser problem goes to the report's problems."""
+    from .browser import BrowserUnavailable, html_to_pdf
+
+    target = html_path.with_suffix(".pdf")
+    try:
+        html_to_pdf(html_path, target)
+    except BrowserUnavailable as exc:
+        report.setdefault("problems", []).append(f"pdf not written: {exc}")
+        return None
+    except Exception as exc:  # noqa: BLE001 - the HTML scorecard is written; the PDF is extra
+        report.setdefault("problems", []).append(f"pdf not written: {type(exc).__name__}: {str(exc)[:200]}")
+        return None
+    return target

@@ -194,6 +194,12 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="how JUnit reports a warning: a pass with system-out (default), a failure or a skip")
     o.add_argument("--history", default=None, metavar="DB",
                    help="SQLite history file: record this run, show the score trend, judge site.uptime")
+    o.add_argument("--pdf", action="store_true",
+                   help="also print the scorecard to scorecard.pdf (A4) with the system chromium")
+    r = p.add_argument_group("browser")
+    r.add_argument("--render", choices=("auto", "always", "never"), default="auto",
+                   help="render pages in the system chromium: the homepage and pages that look script-built "
+                        "(auto, default), the homepage and depth-1 pages (always), or none (never)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
 
@@ -321,7 +327,9 @@ def _config(args) -> AuditConfig:
     return AuditConfig(crawl=crawl, profile=args.profile, only=_globs(args.only),
                        skip=_globs(args.skip), lang=args.lang, as_of=args.as_of,
                        formats=tuple(args.format), history=args.history, junit_warn=args.junit_warn,
-                       gather_options={"history": args.history} if args.history else {})
+                       gather_options={**({"history": args.history} if args.history else {}),
+                                       "render": getattr(args, "render", "auto")},
+                       pdf=bool(getattr(args, "pdf", False)))
 
 
 def _normalise_start(url: str) -> str:
@@ -362,7 +370,7 @@ def _print_summary(report: dict, paths: dict, lang: str) -> None:
         print(f"  {counts['fail']} fail, {counts['warn']} warn, {counts['pass']} pass, "
               f"{counts['unknown']} unknown, {counts['na']} n/a, {counts['error']} error; "
               f"{report['crawl']['pages']} pages in {report['crawl']['duration']} s")
-        for key, label in (("html", "scorecard"), ("json", "results"), ("junit", "junit"), ("md", "summary")):
+        for key, label in (("html", "scorecard"), ("json", "results"), ("junit", "junit"), ("md", "summary"), ("pdf", "pdf")):
             if key in paths:
                 print(f"  {label + ':':<10} {paths[key]}")
     else:
@@ -371,7 +379,7 @@ def _print_summary(report: dict, paths: dict, lang: str) -> None:
         print(f"  不通过 {counts['fail']}，警告 {counts['warn']}，通过 {counts['pass']}，"
               f"无法判断 {counts['unknown']}，不适用 {counts['na']}，出错 {counts['error']}；"
               f"抓取 {report['crawl']['pages']} 页，用时 {report['crawl']['duration']} 秒")
-        for key, label in (("html", "检查报告"), ("json", "结果数据"), ("junit", "JUnit"), ("md", "摘要")):
+        for key, label in (("html", "检查报告"), ("json", "结果数据"), ("junit", "JUnit"), ("md", "摘要"), ("pdf", "PDF")):
             if key in paths:
                 print(f"  {label}：{paths[key]}")
     if report.get("partial"):
@@ -417,7 +425,7 @@ def cmd_audit(args, url: str) -> int:
               file=sys.stderr)
         return EXIT_CANNOT
     for problem in report.get("problems") or []:
-        if problem.startswith("history "):
+        if problem.startswith(("history ", "pdf ", "render ")):
             print(f"gov-audit: warning: {problem}", file=sys.stderr)
     if baseline is not None:
         return _baseline_gate(report, baseline, args)

@@ -111,7 +111,8 @@ def safe_href(url: str) -> str:
     return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else ""
 
 
-def render_html(report: dict, lang: str = "zh", history: dict | None = None) -> str:
+def render_html(report: dict, lang: str = "zh", history: dict | None = None,
+                screenshots: dict | None = None) -> str:
     """The scorecard; ``history`` (History.trend) adds the score trend and each check's last results."""
     env = _env()
     env.filters["t"] = lambda value: (value.get(lang) or value.get("zh", "")) if isinstance(value, dict) else (value or "")
@@ -131,6 +132,7 @@ def render_html(report: dict, lang: str = "zh", history: dict | None = None) -> 
                       css=css_text, ui=UI[lang if lang in UI else "zh"],
                       confidence={k: v.get(lang) for k, v in CONFIDENCE.items()},
                       trend=_trend_view(report, history),
+                      screenshots=screenshots or None,
                       verdict_names={k: v.get(lang) for k, v in VERDICT_TEXT.items()})
 
 
@@ -177,7 +179,8 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html", "json"), *,
-                  history: dict | None = None, junit_warn: str = "pass") -> dict[str, Path]:
+                  history: dict | None = None, junit_warn: str = "pass",
+                  screenshots: dict | None = None) -> dict[str, Path]:
     """Write the formats asked for (auditor.outputs.FILES names each file); returns their paths."""
     from .outputs import FILES
 
@@ -188,7 +191,7 @@ def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html"
         if fmt == "json":
             text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
         elif fmt == "html":
-            text = render_html(report, lang, history)
+            text = render_html(report, lang, history, screenshots)
         elif fmt == "junit":
             from .outputs.junit import render_junit
 
@@ -217,6 +220,7 @@ UI = {
         "counts": "结果统计", "veto_item": "否决项", "excerpt": "摘录", "more_evidence": "条证据未显示",
         "out_of_scope": "说明：本报告由自动检查生成，人工核查项（如严重表述错误、舆情回应）不在自动检查范围内。",
         "trend": "历次检查", "trend_runs": "次检查", "trend_from": "自", "recent": "近期结果",
+        "screenshots": "首页截图（浏览器渲染）", "desktop": "电脑端（1280 像素宽）", "phone": "手机端（390×844）",
     },
     "en": {
         "title": "Government website audit", "site": "Site", "homepage": "Homepage", "date": "Audited (UTC+8)",
@@ -232,5 +236,6 @@ UI = {
         "counts": "Results", "veto_item": "veto", "excerpt": "Excerpt", "more_evidence": "more evidence items not shown",
         "out_of_scope": "Note: this report is generated automatically; items that need human judgement (serious wording errors, responses to public opinion) are out of its scope.",
         "trend": "Score history", "trend_runs": "runs", "trend_from": "since", "recent": "Recent results",
+        "screenshots": "Homepage screenshots (rendered)", "desktop": "Desktop (1280 px wide)", "phone": "Phone (390×844)",
     },
 }
