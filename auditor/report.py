@@ -175,7 +175,19 @@ def _atomic_write(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+    # mkstemp makes the file private (0600); a report is meant to be shared (CI artifacts,
+    # a web server), so it gets the permissions an ordinary new file would.
+    os.chmod(tmp, 0o666 & ~_UMASK)
     os.replace(tmp, path)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
 
 
 def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html", "json"), *,

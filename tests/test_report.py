@@ -63,3 +63,21 @@ def test_report_validates_against_the_published_schema(audit_site):
     report = json.loads(out.paths["json"].read_text("utf-8"))
     jsonschema.validate(report, schema, format_checker=jsonschema.FormatChecker())
     assert report["as_of"]
+
+
+def test_outputs_are_readable_by_others(audit_site):
+    import os
+    import stat
+
+    out = audit_site({"/": page("示例市人民政府", "<p>" + "文字" * 200 + "</p>")})
+    for path in out.paths.values():
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        assert mode == 0o666 & ~_umask(), (path, oct(mode))
+
+
+def _umask():
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
