@@ -186,6 +186,14 @@ class Snapshot:
     def pages_at_depth(self, depth: int) -> Iterable[Page]:
         return (p for p in self.pages.values() if p.depth == depth)
 
+    def rendered_homepage(self) -> dict | None:
+        """The homepage as the browser showed it (the ``render`` gatherer), if it ran."""
+        facts = self.facts.get("render")
+        if not isinstance(facts, dict) or facts.get("state") != "done":
+            return None
+        home = facts.get("homepage")
+        return home if isinstance(home, dict) and "error" not in home else None
+
     def why_not_fetched(self, url: str) -> str | None:
         """robots, max-depth, max-pages, crawl-trap-bound, stopped — or None if unknown."""
         if url in self.pages or url in self.link_checks:
@@ -216,6 +224,9 @@ class Snapshot:
         out.append(("html", page.final_url, page.html))
         for src in self.homepage_sources:
             out.append(("script", src.url, src.text))
+        rendered = self.rendered_homepage()
+        if rendered is not None:
+            out.append(("rendered", page.final_url, rendered.get("text") or ""))
         # Footers are sometimes a same-site frame.
         for link in page.links:
             if link.tag in ("iframe", "frame"):

@@ -35,6 +35,9 @@ WHERE = {
     "script": T("引用的脚本文件", "included script"),
     "frame": T("内嵌框架页面", "framed page"),
     "page-tail": T("页面末尾文字", "end of the page text"),
+    "rendered": T("浏览器渲染后的页面", "the page as the browser rendered it"),
+    "rendered-tail": T("浏览器渲染后的页面底部", "the end of the rendered page"),
+    "rendered-html": T("浏览器渲染后的页面源代码", "the rendered page's markup"),
     "link": T("首页链接", "homepage link"),
     "comment": T("页面源代码注释（访问者看不到）", "an HTML comment (not shown)"),
 }
@@ -50,7 +53,8 @@ class Hit:
     @property
     def visible(self) -> bool:
         """Shown to a visitor: in the page text, a framed page, or written by a script."""
-        return self.where in ("footer", "page", "page-tail", "frame", "script", "inline-script")
+        return self.where in ("footer", "page", "page-tail", "frame", "script", "inline-script",
+                              "rendered", "rendered-tail")
 
     def evidence(self, note: T | None = None) -> Evidence:
         label = note or WHERE.get(self.where, T(self.where))
@@ -77,8 +81,13 @@ def search_sources(sources, pattern: re.Pattern, *, first_only: bool = False) ->
 
 
 def homepage_is_thin(snap) -> bool:
+    """Too little text to judge absence — unless the browser rendered the page richly."""
     page = snap.homepage
-    return page is None or len(page.text) < THIN_PAGE_CHARS
+    if page is None:
+        return True
+    rendered = snap.rendered_homepage()
+    rendered_len = len(rendered.get("text") or "") if rendered is not None else 0
+    return max(len(page.text), rendered_len) < THIN_PAGE_CHARS
 
 
 def missing_status(profile, check_id: str, default: str) -> str:
@@ -117,8 +126,8 @@ def footer_sources(snap) -> list[tuple[str, str, str]]:
     """
     out = []
     for where, url, text in snap.homepage_text_sources():
-        if where == "page":
-            out.append(("page-tail", url, text[-FOOTER_TAIL_CHARS:]))
+        if where in ("page", "rendered"):
+            out.append((f"{where}-tail", url, text[-FOOTER_TAIL_CHARS:]))
         elif where != "html":
             out.append((where, url, text))
     return out

@@ -167,3 +167,30 @@ def test_cli_render_option(tmp_path):
     config = _config(args)
     assert config.gather_options["render"] == "never" and config.pdf
     assert _config(build_parser().parse_args(["audit", "example.gov.cn"])).gather_options["render"] == "auto"
+
+
+@needs_browser
+def test_identity_checks_read_a_footer_built_by_scripts(tmp_path):
+    """A footer written by a script after load (XHR-style): the static page is thin and the
+    identity checks say unknown; with the browser's rendering they read the footer."""
+    from auditor.audit import AuditConfig, run_audit
+    from auditor.crawler import CrawlOptions
+    from servers import LoopbackSite, Response, page
+
+    script = ("fetch('/api/footer').then(function(r){return r.text();}).then(function(t){"
+              "var d=document.createElement('div');d.className='footer';d.innerHTML=t;"
+              "document.body.appendChild(d);});")
+    footer = ("<p>主办单位：示例市人民政府办公室 网站标识码：3701000001 鲁ICP备12345678号-1</p><p>"
+              + "示例市政务信息" * 40 + "</p>")
+    with LoopbackSite({"/": page("示例市人民政府", f"<script>{script}</script>"),
+                       "/api/footer": Response(footer, content_type="text/plain; charset=utf-8")}) as s:
+        def audit(render):
+            cfg = AuditConfig(crawl=CrawlOptions(rate=500), only=["identity.icp", "site.mobile"],
+                              gather_options={"render": render})
+            out = run_audit(s.url, cfg, None)
+            return {c["id"]: c for c in out.report["checks"]}
+        static = audit("never")
+        rendered = audit("auto")
+    assert static["identity.icp"]["status"] == "unknown"
+    assert rendered["identity.icp"]["status"] == "pass", rendered["identity.icp"]["summary"]
+    assert "鲁ICP备12345678号-1" in rendered["identity.icp"]["summary"]["zh"]
