@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from .dates import date_from_url, labelled_date, meta_date
 from .listing import Item, extract_items, says_empty
 
 _PAGINATION = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|pagenum|pageno|pageindex|p|pn|curpage)=(?:[2-9]|\d{2,})",
@@ -22,6 +23,7 @@ _BREADCRUMB = re.compile(r"(?:当前位置|您的位置|你的位置|您现在�
 _CRUMB_SEP = re.compile(r"\s*(?:>|＞|»|›|→|/|\\|>>|-\s)\s*")
 _TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")
 MIN_DATED_ITEMS = 3
+PUBLISH_LABELS = ("发布时间", "发布日期", "发文日期", "成文日期", "印发日期", "生成日期")
 
 
 @dataclass
@@ -68,6 +70,46 @@ def page_items(page, as_of: date | None = None) -> list[Item]:
             items = extract_items(tree, page.final_url, as_of)
     page.extra["items"] = items
     return items
+
+
+_SOFT_404 = ("页面不存在", "页面未找到", "找不到您", "没有找到您要", "找不到该页面", "无法找到该页", "页面已删除",
+             "该信息已删除", "访问的页面不存在")
+_SOFT_404_TITLE = re.compile(r"(?<!\d)404(?!\d)|not found|错误页", re.I)
+
+
+def is_soft_404(page) -> bool:
+    """A "page not found" page served with 200: not a blank column (links.* report broken links)."""
+    head = page.title + " " + page.text[:600]
+    return bool(_SOFT_404_TITLE.search(page.title)) or any(m in head for m in _SOFT_404)
+
+
+def page_date(page, as_of: date | None) -> tuple[date | None, str]:
+    """An article page's own date: PubDate meta, labelled 发布时间, URL date."""
+    d = meta_date(page.meta, as_of)
+    if d:
+        return d, "meta"
+    d = labelled_date(page.text[:3000], PUBLISH_LABELS, as_of)
+    if d:
+        return d, "label"
+    d = date_from_url(page.final_url, as_of)
+    if d:
+        return d, "url"
+    return None, ""
+
+
+_PUBLISH_LABEL = re.compile("(?:" + "|".join(PUBLISH_LABELS) + r")\s*[:：]")
+
+
+def is_article_page(page, as_of) -> bool:
+    """An article rather than a list: ArticleTitle meta, a date in its URL, or one 发布时间 label.
+
+    PubDate alone is not enough (some templates put it on every page), and a list whose
+    rows each say 发布时间： has many labels.
+    """
+    if page.meta.get("articletitle") or date_from_url(page.final_url, as_of):
+        return True
+    labels = _PUBLISH_LABEL.findall(page.text[:20000])
+    return len(labels) == 1 and labelled_date(page.text[:3000], PUBLISH_LABELS, as_of) is not None
 
 
 def breadcrumb(text: str) -> list[str]:
@@ -140,6 +182,9 @@ def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
         dated = [i for i in items if i.date is not None and i.date_source == "row"]
         empty = says_empty(page.text) and len(dated) == 0
         if len(dated) < MIN_DATED_ITEMS and not empty:
+            continue
+        # An article's 相关文章 list, or a "page not found" served with 200, is no column.
+        if is_article_page(page, as_of) or (empty and is_soft_404(page)):
             continue
         name, source = column_name(snapshot, page)
         klass, days = classify(name, profile)

@@ -34,7 +34,9 @@ class Item:
     date_source: str  # row | url | none
 
 
-def _row_of(a):
+def row_of(a):
+    """The list row (li, tr, dd, dt, p) an item link sits in, at most four levels up;
+    the link's parent when there is none."""
     node = a
     for _ in range(4):
         parent = node.getparent()
@@ -57,7 +59,7 @@ def _items_in(root, base: str, as_of: date | None) -> list[Item]:
         title = _WS.sub(" ", a.text_content()).strip() or (a.get("title") or "").strip()
         if len(title) < MIN_TITLE_CHARS:
             continue
-        row = _row_of(a)
+        row = row_of(a)
         if row is None or row.tag in ("body", "html"):
             continue
         if row in seen_rows:

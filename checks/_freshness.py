@@ -23,22 +23,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from auditor.check import T
-from auditor.columns import breadcrumb, classify, column_name, columns_of, is_pagination, page_items
+from auditor.columns import (PUBLISH_LABELS, breadcrumb, classify, column_name, columns_of, is_article_page,
+                             is_pagination, is_soft_404, page_date, page_items)
 from auditor.dates import date_from_url, labelled_date, meta_date
-from auditor.listing import says_empty
+from auditor.listing import ROW_TAGS, row_of, says_empty
 from auditor.urls import host_of, normalize
 
 # A headline is at least this long; shorter link texts are nav labels (市情概况, 历史沿革).
 MIN_HEADLINE = 10
 FUTURE_GRACE_DAYS = 1
-PUBLISH_LABELS = ("发布时间", "发布日期", "发文日期", "成文日期", "印发日期", "生成日期")
 MIN_ARTICLE_TEXT = 150
 _LIST_URL = re.compile(r"(?:/|/(?:index|default|list|more|lm)(?:_\d+)?\.(?:s?html?|jsp|aspx?|php))$", re.I)
 _ARTICLE_URL = re.compile(r"(?:/t\d{8}_\d+|/art_\d+|content_\d+|/art/\d{4}/|/\d{5,}\.s?html?$|detail|"
                           r"[?&](?:id|articleid|infoid|contentid|newsid|docid)=\w+|info_\d+)", re.I)
 # A row whose only text besides the title is a month-day date: [11-18], 11/18, 11月18日.
 _MD_ONLY = re.compile(r"^[\s\[【(（]*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?[\s\]】)）]*$")
-_ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "p"})
 _WS = re.compile(r"\s+")
 _TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")  # as auditor.columns splits titles
 
@@ -99,17 +98,6 @@ def lookup(snap, url: str):
     return snap.page(url) or snap.page(normalize(url) or url)
 
 
-_SOFT_404 = ("页面不存在", "页面未找到", "找不到您", "没有找到您要", "找不到该页面", "无法找到该页", "页面已删除",
-             "该信息已删除", "访问的页面不存在")
-_SOFT_404_TITLE = re.compile(r"(?<!\d)404(?!\d)|not found|错误页", re.I)
-
-
-def is_soft_404(page) -> bool:
-    """A "page not found" page served with 200: not a blank column (links.* report broken links)."""
-    head = page.title + " " + page.text[:600]
-    return bool(_SOFT_404_TITLE.search(page.title)) or any(m in head for m in _SOFT_404)
-
-
 def is_list_page(snap, page) -> bool:
     """A column/list page rather than an article: several dated rows, or an index URL.
 
@@ -120,35 +108,6 @@ def is_list_page(snap, page) -> bool:
     if items is not None and sum(1 for i in items if i.date_source == "row") >= 3:
         return True
     return bool(_LIST_URL.search(page.final_url.split("?", 1)[0])) and not page.meta.get("articletitle")
-
-
-def page_date(page, as_of: date | None) -> tuple[date | None, str]:
-    """An article page's own date: PubDate meta, labelled 发布时间, URL date."""
-    d = meta_date(page.meta, as_of)
-    if d:
-        return d, "meta"
-    d = labelled_date(page.text[:3000], PUBLISH_LABELS, as_of)
-    if d:
-        return d, "label"
-    d = date_from_url(page.final_url, as_of)
-    if d:
-        return d, "url"
-    return None, ""
-
-
-_PUBLISH_LABEL = re.compile("(?:" + "|".join(PUBLISH_LABELS) + r")\s*[:：]")
-
-
-def is_article_page(page, as_of) -> bool:
-    """An article rather than a list: ArticleTitle meta, a date in its URL, or one 发布时间 label.
-
-    PubDate alone is not enough (some templates put it on every page), and a list whose
-    rows each say 发布时间： has many labels.
-    """
-    if page.meta.get("articletitle") or date_from_url(page.final_url, as_of):
-        return True
-    labels = _PUBLISH_LABEL.findall(page.text[:20000])
-    return len(labels) == 1 and labelled_date(page.text[:3000], PUBLISH_LABELS, as_of) is not None
 
 
 def _resolve_undated(snap, item, as_of) -> tuple[str, date | None, str]:
@@ -200,15 +159,8 @@ def md_dates(page, as_of: date) -> dict[str, date]:
         href = a.get("href")
         if not href:
             continue
-        row = a
-        for _ in range(4):
-            parent = row.getparent()
-            if parent is None:
-                break
-            row = parent
-            if row.tag in _ROW_TAGS:
-                break
-        if row.tag not in _ROW_TAGS:
+        row = row_of(a)
+        if row is None or row.tag not in ROW_TAGS:
             continue
         title = _WS.sub(" ", a.text_content()).strip()
         rest = _WS.sub(" ", row.text_content()).replace(title, " ", 1) if title else ""
@@ -388,8 +340,6 @@ def fresh_columns(snap, profile) -> list[FreshColumn]:
             if c.url in named_urls:
                 continue
             page = lookup(snap, c.url)
-            if page is not None and (c.empty and is_soft_404(page) or is_article_page(page, as_of)):
-                continue  # a "not found" page, or an article's 相关文章 list
             fc = FreshColumn(c.url, c.name, c.name_source, c.depth, c.klass, c.max_age_days, "found",
                              says_empty=c.empty, crawled=True, status=page.status if page else None)
             fc.items = resolve_items(snap, page) if page is not None else []
