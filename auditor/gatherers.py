@@ -11,6 +11,7 @@ under its name; the checks that need it then say ``unknown``.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Callable
@@ -81,11 +82,16 @@ def _broken(name: str, exc: Exception) -> Callable:
 
 
 def run_gatherers(names: set[str], snapshot, ctx: GatherContext) -> tuple[dict[str, Any], dict[str, float]]:
-    """Run each named gatherer once; returns (facts by name, seconds by name)."""
+    """Run each named gatherer once, concurrently; returns (facts by name, seconds by name).
+
+    Gatherers are independent and mostly wait — on a browser process, on the network
+    (paced by the shared rate limiter), on DNS — so they overlap rather than queue.
+    """
     registry = available()
     facts: dict[str, Any] = {}
     timing: dict[str, float] = {}
-    for name in sorted(names - BUILTIN_FACTS):
+
+    def one(name: str) -> None:
         func = registry.get(name)
         t0 = time.perf_counter()
         if func is None:
@@ -96,4 +102,12 @@ def run_gatherers(names: set[str], snapshot, ctx: GatherContext) -> tuple[dict[s
             except Exception as exc:  # noqa: BLE001
                 facts[name] = GatherError(name, f"{type(exc).__name__}: {exc}")
         timing[name] = round(time.perf_counter() - t0, 3)
+
+    todo = sorted(names - BUILTIN_FACTS)
+    if len(todo) <= 1:
+        for name in todo:
+            one(name)
+    else:
+        with ThreadPoolExecutor(max_workers=min(8, len(todo)), thread_name_prefix="gov-audit-gather") as pool:
+            list(pool.map(one, todo))
     return facts, timing
