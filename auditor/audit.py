@@ -1,6 +1,7 @@
 """One audit: crawl, run checks, score, write the report. Used by the CLI and by tests."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,21 +52,51 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     selected = [c for c in registry.select(config.only, config.skip) if profile.check_enabled(c.id)]
     if not selected:
         raise NoChecksSelected("no check matches --only/--skip")
-    crawler = Crawler(config.crawl, on_progress)
+    crawl = config.crawl
+    mode = render_mode(config, selected)
+    if mode != crawl.render:
+        crawl = dataclasses.replace(crawl, render=mode)
+    crawler = Crawler(crawl, on_progress)
     if on_crawler:
         on_crawler(crawler)
+    try:
+        return _audit(url, config, out_dir, profile, registry, selected, crawler)
+    finally:
+        if crawler.renderer is not None:
+            crawler.renderer.close()
+
+
+# Gatherers that only probe the network: checks reading nothing else gain nothing from a browser.
+NETWORK_GATHERERS = frozenset({"dns", "https", "ipv6", "nameservers", "tls", "uptime"})
+
+
+def render_mode(config: AuditConfig, selected) -> str:
+    """The browser's mode for this audit: --render (gather option ``render``; a library caller
+    that sets neither gets ``never``), or never when every selected check only probes the network."""
+    mode = (config.gather_options.get("render") or config.crawl.render or "never").lower()
+    if mode not in ("auto", "always"):
+        return "never"
+    if all(c.gatherers and set(c.gatherers) <= NETWORK_GATHERERS for c in selected):
+        return "never"
+    return mode
+
+
+def _audit(url, config, out_dir, profile, registry, selected, crawler) -> AuditOutcome:
     snapshot = crawler.run(url)
     if config.as_of is not None:
         snapshot.as_of = config.as_of
     # After Ctrl-C the user wants the report now, not more network calls.
     needed = set() if snapshot.stop_reason == "interrupted" else {g for c in selected for g in c.gatherers}
+    if crawler.renderer is not None:
+        needed.add("render")  # the browser's records, for every check reading the rendered homepage
     gather_options = dict(config.gather_options)
     for key in ("dns_server", "resolve", "connect_to", "ca_bundle"):  # the network checks' options
         gather_options.setdefault(key, getattr(config.crawl, key, None))
     if config.history:
         gather_options.setdefault("history", config.history)
-    facts, timing = run_gatherers(needed, snapshot, GatherContext(options=gather_options,
-                                                                fetcher=crawler.fetcher, profile=profile))
+    gather_options["render"] = crawler.o.render
+    facts, timing = run_gatherers(needed, snapshot, GatherContext(options=gather_options, fetcher=crawler.fetcher,
+                                                                profile=profile, renderer=crawler.renderer))
     snapshot.add_facts(facts)
     snapshot.gather_timing = timing
     runs = run_checks(selected, snapshot, profile)

@@ -59,6 +59,11 @@ class CrawlOptions:
     resolve: tuple[str, ...] = ()  # HOST:PORT:ADDR
     connect_to: tuple[str, ...] = ()  # HOST1:PORT1:HOST2:PORT2
     ca_bundle: str | None = None  # an extra CA trusted besides the default ones
+    # The browser (auditor.renderer): never | auto (the homepage and pages that look
+    # script-built) | always (the homepage and every depth-1 page); up to render_cap pages.
+    render: str = "never"
+    render_cap: int | None = None
+    render_max_depth: int = 3
 
 
 # A Retry-After longer than this (seconds) is not waited out: the crawl stops and
@@ -116,6 +121,7 @@ class Crawler:
         self.stop_reason: str | None = None
         self.progress = Progress()
         self._unreachable: dict[str, Fetch] = {}
+        self.renderer = None  # auditor.renderer.Renderer while rendering is on; the audit closes it
 
     # -- public ---------------------------------------------------------------
     def request_stop(self, reason: str) -> None:
@@ -152,6 +158,7 @@ class Crawler:
             self.fetcher.limiter.set_min_interval(host_of(start), policy.crawl_delay)
         self.policy = policy
         site_host = host_of(start)
+        render = _RenderPlan(self, site_host) if o.render in ("auto", "always") and not self.stop.is_set() else None
         paused = 0.0
         if policy.retry_after is not None and policy.retry_after > MAX_RETRY_AFTER:
             # Even robots.txt got "come back much later": do not knock again.
@@ -236,7 +243,7 @@ class Crawler:
         executor = ThreadPoolExecutor(max_workers=o.concurrency, thread_name_prefix="gov-audit")
         inflight: dict[Future, _Task] = {}
         try:
-            while (frontier or inflight) and not self.stop.is_set():
+            while (frontier or inflight or (render is not None and render.pending)) and not self.stop.is_set():
                 while frontier and len(inflight) < o.concurrency * 2:
                     _, _, task = heapq.heappop(frontier)
                     if task.kind == "page":
@@ -249,11 +256,14 @@ class Crawler:
                     if keep and task.kind == "page":
                         counters["kept_trees"] += 1
                     inflight[executor.submit(self._work, task, keep)] = task
-                if not inflight:
+                waiting = list(inflight) + (render.futures() if render is not None else [])
+                if not waiting:
                     break
-                done, _ = wait(list(inflight), timeout=0.25, return_when=FIRST_COMPLETED)
+                done, _ = wait(waiting, timeout=0.25, return_when=FIRST_COMPLETED)
                 self._over_budget()  # pages already done are still kept below
                 for fut in done:
+                    if fut not in inflight:
+                        continue  # a render result: taken below
                     task = inflight.pop(fut)
                     res: _Result = fut.result()
                     f = res.fetch
@@ -287,6 +297,13 @@ class Crawler:
                         seen.add(f.final_url)  # a redirect target is not fetched again
                     self.progress.done += 1
                     discover(page)
+                    if render is not None:
+                        for rendered in render.offer(task, page):
+                            discover(rendered)
+                for fut in done:
+                    if render is not None and render.owns(fut):
+                        for rendered in render.take(fut, pages):
+                            discover(rendered)
                 self.progress.queued = len(frontier) + len(inflight)
                 if self.on_progress:
                     self.on_progress(self.progress)
@@ -322,12 +339,14 @@ class Crawler:
             "page_cap_cut": counters["page_cap_cut"],
             "duration": round(time.monotonic() - t0, 3),
             "bytes": sum(p.fetch.size for p in pages.values()),
+            "rendered": sum(1 for p in pages.values() if p.rendered),
         }
         self.fetcher.close()
         return Snapshot(start_url=start, pages=pages, inlinks=inlinks, link_checks=link_checks,
                         homepage_sources=sources, robots=policy.to_json(), started_at=started_at,
                         finished_at=finished_at, stats=stats, partial=self.stop.is_set(),
                         stop_reason=self.stop_reason, skipped=skipped,
+                        render=render.summary() if render is not None else {"mode": "never"},
                         options={"max_pages": o.max_pages, "max_depth": o.max_depth,
                                  "link_check_depth": o.link_check_depth,
                                  "max_link_checks": o.max_link_checks,
@@ -336,6 +355,12 @@ class Crawler:
                                  "user_agent": self.user_agent})
 
     # -- workers --------------------------------------------------------------
+    def _allow_navigation(self, url: str) -> str | None:
+        """The browser's navigations obey robots.txt as the crawl's fetches do."""
+        if self.o.ignore_robots:
+            return None
+        return self._allow(url)
+
     def _allow(self, url: str) -> str | None:
         if self.scope.in_scope(url) and not self.policy.allows(url, self.user_agent):
             return "robots"
@@ -466,6 +491,117 @@ class Crawler:
             self.request_stop("interrupted")
         finally:
             ex.shutdown(wait=True, cancel_futures=True)
+
+
+class _RenderPlan:
+    """Which pages the browser renders during the crawl, and what comes back.
+
+    Lives in the coordinating thread: ``offer`` is called for each page fetched,
+    ``take`` for each finished render; both return the pages whose facts are now the
+    rendered DOM, for the crawler to follow their new links.
+    """
+
+    def __init__(self, crawler: "Crawler", site_host: str) -> None:
+        from .renderer import Renderer
+
+        o = crawler.o
+        self.mode = o.render
+        self.cap = o.render_cap if o.render_cap is not None else (10 if o.render == "always" else 8)
+        self.max_depth = 1 if o.render == "always" else o.render_max_depth
+        self.site_host = site_host
+        self.renderer = crawler.renderer = Renderer(crawler.fetcher, allow=crawler._allow_navigation,
+                                                    site_host=site_host).start()
+        self.requested: dict[Future, tuple[Page, tuple[str, ...], bool]] = {}
+        self.records: list[dict] = []
+        self.homepage: dict | None = None
+        self.sent_home = False
+        self.others = 0
+        self.parked: dict[str, tuple[dict, tuple[str, ...]]] = {}  # rendered at a URL not crawled yet
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.requested)
+
+    def futures(self) -> list[Future]:
+        return list(self.requested)
+
+    def owns(self, fut: Future) -> bool:
+        return fut in self.requested
+
+    def offer(self, task: _Task, page: Page) -> list[Page]:
+        applied = []
+        parked = self.parked.pop(page.final_url, None)
+        if parked is not None and page.is_html:
+            if self._apply(page, *parked):
+                applied.append(page)
+        if task.kind != "page" or not page.is_html or not page.ok or host_of(page.final_url) != self.site_host:
+            return applied
+        if page.rendered:
+            return applied
+        if task.depth == 0 and not self.sent_home:
+            self.sent_home = True
+            self._send(page, ("homepage",), homepage=True)
+            return applied
+        if self.others >= self.cap or task.depth > self.max_depth:
+            return applied
+        why = ("always",) if self.mode == "always" else page.facts.script_hints
+        if why:
+            self.others += 1
+            self._send(page, why, homepage=False)
+        return applied
+
+    def _send(self, page: Page, why: tuple[str, ...], homepage: bool) -> None:
+        # The page's final URL: the browser is not sent through redirects the crawl has seen.
+        self.requested[self.renderer.render(page.final_url, homepage=homepage)] = (page, why, homepage)
+
+    def take(self, fut: Future, pages: dict[str, Page]) -> list[Page]:
+        page, why, homepage = self.requested.pop(fut)
+        try:
+            rec = fut.result()
+        except Exception as exc:  # noqa: BLE001 - BrowserUnavailable: no browser, no render
+            rec = {"url": page.final_url, "error": f"{type(exc).__name__}: {exc}", "unavailable": True}
+        rec["why"] = list(why)
+        if "html" in rec:
+            from .renderer import script_links
+
+            rec["script_links"] = script_links(rec, (l.url for l in page.facts.links if l.tag in ("a", "area")))
+        if homepage:
+            self.homepage = rec
+        else:
+            self.records.append(rec)
+        if "error" in rec or "html" not in rec:
+            return []
+        target = page
+        final = rec.get("final_url") or page.final_url
+        if normalize(final) != normalize(page.final_url):
+            # Scripts or a meta refresh took the browser elsewhere (a stub homepage):
+            # the DOM belongs to that page, which may not be crawled yet.
+            target = next((p for p in pages.values() if p.final_url == final), None)
+            if target is None:
+                self.parked[final] = (rec, why)
+                return []
+        return [target] if self._apply(target, rec, why) else []
+
+    def _apply(self, page: Page, rec: dict, why: tuple[str, ...]) -> bool:
+        """The rendered DOM becomes the page's facts — unless the browser saw less than the
+        server sent (a script that emptied the page, an error shown instead)."""
+        if page.rendered or not page.is_html:
+            return False
+        static = page.facts
+        facts = extract(rec["html"], page.final_url, keep_tree=static.tree is not None)
+        if len(facts.text) < 0.5 * len(static.text) and len(facts.links) < len(static.links):
+            rec["applied"] = False
+            rec["not_applied_why"] = "the rendered page shows less than the HTML as served"
+            return False
+        page.use_rendered(facts, rec["html"], why)
+        rec["applied"] = True
+        return True
+
+    def summary(self) -> dict:
+        r = self.renderer
+        return {"mode": self.mode, "homepage": self.homepage, "pages": self.records,
+                "requests": r.requests, "refused": dict(r.refused),
+                "unavailable": str(r.error) if r.error is not None else None}
 
 
 def _origin_key(url: str) -> str:

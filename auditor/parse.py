@@ -125,6 +125,8 @@ class ParsedPage:
     forms: tuple[Form, ...] = ()
     headings: tuple[str, ...] = ()
     refresh_to: str | None = None
+    # Why the static HTML looks built by scripts (auditor.renderer renders such pages).
+    script_hints: tuple[str, ...] = ()
     tree: object = None
 
 
@@ -156,6 +158,43 @@ def _fromstring(text, parser):
     if value is None:
         raise etree.ParserError("Document is empty")
     return value
+
+
+# An empty <div> whose id or class names a list (list, lb 列表, news, data, items, ajax,
+# letter, xj 信件, liuyan 留言, msg): the box a script fills. Plain layout boxes
+# (content, con, tab) are left out: they are empty on many static pages.
+_LISTISH_BOX = re.compile(r"list|\blb|news|data|items|ajax|letter|\bxj|liuyan|msg", re.I)
+# An empty <nav>, or an empty box whose id or class names a navigation bar or menu.
+_NAV_BOX = re.compile(r"nav|menu|daohang|\bdh\b", re.I)
+
+
+def _script_hints(root, page: ParsedPage) -> tuple[str, ...]:
+    """Signs that scripts write part of the page: thin page with scripts, a <noscript>
+    warning, an empty list container. Empty when the page has no script at all."""
+    if not page.inline_scripts and not any(l.tag == "script" for l in page.links):
+        return ()
+    hints = []
+    anchors = sum(1 for l in page.links if l.tag in ("a", "area"))
+    if anchors < 5 and len(page.text) < 200:
+        hints.append("few links and little text, but scripts")
+    for ns in root.iter("noscript"):
+        if _text(ns).strip():
+            hints.append("noscript warning")
+            break
+    empty_list = empty_nav = False
+    for el in root.iter("ul", "ol", "tbody", "table", "div", "nav"):
+        if len(el) or (el.text or "").strip():
+            continue
+        ident = f"{el.get('id') or ''} {el.get('class') or ''}".strip()
+        if el.tag == "nav" or (ident and _NAV_BOX.search(ident)):
+            empty_nav = True
+        elif ident and (el.tag != "div" or _LISTISH_BOX.search(ident)):
+            empty_list = True
+    if empty_nav:
+        hints.append("empty navigation")
+    if empty_list:
+        hints.append("empty list container")
+    return tuple(hints)
 
 
 def _visible_text(root) -> str:
@@ -282,6 +321,7 @@ def extract(text: str, base_url: str, keep_tree: bool = False) -> ParsedPage:
     page.headings = tuple(headings)[:50]
     page.text = _visible_text(root)
     page.footer_text = _footer_text(root, page.text)
+    page.script_hints = _script_hints(root, page)
     if keep_tree:
         page.tree = root  # an lxml.html tree: parsed with the lxml.html parser above
     return page

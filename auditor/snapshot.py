@@ -43,6 +43,30 @@ class Page:
     facts: ParsedPage | None = None
     html_z: bytes | None = field(default=None, repr=False)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Set when the browser rendered the page (auditor.renderer): facts and html_z are then
+    # the rendered DOM's, and these keep the HTML as served.
+    static_facts: ParsedPage | None = field(default=None, repr=False)
+    static_html_z: bytes | None = field(default=None, repr=False)
+    rendered_why: tuple[str, ...] = ()
+
+    @property
+    def rendered(self) -> bool:
+        return self.static_facts is not None
+
+    @property
+    def static_html(self) -> str:
+        """The HTML as the server sent it (the same as ``html`` for a page not rendered)."""
+        z = self.static_html_z if self.static_facts is not None else self.html_z
+        return zlib.decompress(z).decode("utf-8") if z else ""
+
+    def use_rendered(self, facts: ParsedPage, html: str, why: tuple[str, ...]) -> None:
+        """Make the browser's DOM the page's facts (the crawler does this before the snapshot exists)."""
+        if self.static_facts is None:
+            self.static_facts, self.static_html_z = self.facts, self.html_z
+        self.facts = facts
+        self.html_z = zlib.compress(html.encode("utf-8"), 1)
+        self.rendered_why = tuple(why)
+        _TREE_CACHE.pop(id(self), None)
 
     @property
     def final_url(self) -> str:
@@ -121,7 +145,8 @@ class Snapshot:
                  stats: dict[str, Any], facts: dict[str, Any] | None = None,
                  partial: bool = False, stop_reason: str | None = None,
                  options: Mapping[str, Any] | None = None,
-                 skipped: Mapping[str, str] | None = None) -> None:
+                 skipped: Mapping[str, str] | None = None,
+                 render: Mapping[str, Any] | None = None) -> None:
         self.start_url = start_url
         self.pages: Mapping[str, Page] = MappingProxyType(pages)
         self.inlinks: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -139,6 +164,8 @@ class Snapshot:
         # URL -> why it was not fetched: robots, max-depth, max-pages, crawl-trap-bound, stopped.
         self.skipped: Mapping[str, str] = MappingProxyType(dict(skipped or {}))
         self.gather_timing: dict[str, float] = {}
+        # What the browser did during the crawl (auditor.renderer): mode, records, requests.
+        self.render: Mapping[str, Any] = MappingProxyType(dict(render or {"mode": "never"}))
         # The date checks judge freshness against, in Beijing time (the sites' own
         # calendar); --as-of makes results reproducible.
         self.as_of = finished_at.astimezone(timezone(timedelta(hours=8))).date()

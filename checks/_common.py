@@ -80,10 +80,19 @@ def search_sources(sources, pattern: re.Pattern, *, first_only: bool = False) ->
     return hits
 
 
+# Static-HTML signs (auditor.parse script hints) that the homepage's links are written by
+# scripts: without the browser, what is absent from the HTML may be on the page.
+SCRIPT_BUILT_HINTS = ("empty navigation", "few links and little text, but scripts")
+
+
 def homepage_is_thin(snap) -> bool:
-    """Too little text to judge absence — unless the browser rendered the page richly."""
+    """Too little to judge absence: little text, or navigation built by scripts the audit
+    did not run — unless the browser rendered the page."""
     page = snap.homepage
     if page is None:
+        return True
+    if not page.rendered and page.facts is not None \
+            and any(h in SCRIPT_BUILT_HINTS for h in page.facts.script_hints):
         return True
     rendered = snap.rendered_homepage()
     rendered_len = len(rendered.get("text") or "") if rendered is not None else 0
@@ -107,9 +116,9 @@ def footer_evidence(page) -> Evidence:
 
 def thin_unknown(what: T) -> Result:
     return Result.unknown(T(
-        f"首页可见文字过少（可能由脚本生成），无法确认是否有{what.zh}；可用 --render 渲染后再查",
-        f"the homepage has little static text (probably built by scripts), so the {what.en} "
-        "could not be confirmed absent"))
+        f"首页的文字或导航可能由脚本生成（未经浏览器渲染），无法确认是否有{what.zh}；可用 --render auto 渲染后再查",
+        f"the homepage's text or navigation is probably built by scripts (not rendered), so the {what.en} "
+        "could not be confirmed absent; audit with --render auto"))
 
 
 # -- where footer items and embedded widgets live ---------------------------------

@@ -1,4 +1,7 @@
-"""a11y.axe — axe-core's WCAG 2.x A/AA rules on the rendered homepage.
+"""a11y.axe — axe-core's WCAG 2.x A/AA rules on the rendered homepage and a sample of pages.
+
+The sample (the ``axe`` gatherer): the first columns and some article pages, sizes
+set by the check settings ``sample_columns`` and ``sample_articles`` (2 and 2).
 
 GB/T 37668-2019 builds on WCAG 2.0/2.1 (一级 ≈ A, 二级 ≈ AA; rules digest §2.9), so
 axe-core's automated rules are a proxy for its testable indicators. Violations are
@@ -17,6 +20,10 @@ IMPACT_ZH = {"critical": "严重", "serious": "较重", "moderate": "中等", "m
 _SC = re.compile(r"^wcag(\d)(\d)(\d+)$")
 
 
+def _rank(impact: str) -> int:
+    return IMPACTS.index(impact) if impact in IMPACTS else len(IMPACTS)
+
+
 def criteria(tags) -> list[str]:
     """WCAG success criteria of an axe rule: tag wcag143 → 1.4.3."""
     return [".".join(m.groups()) for m in map(_SC.match, tags) if m]
@@ -30,11 +37,12 @@ def criteria(tags) -> list[str]:
                   "一级/二级（以 WCAG 2.x A/AA 自动规则为代理）", confidence="🟡",
                   note="推荐性国家标准；axe-core 规则映射 WCAG，仅覆盖可自动判定的部分（规则摘要 §2.9）"),
     weight=2,
-    description=T("用 axe-core 检测渲染后的首页，按影响程度汇总 WCAG 2.x A/AA 违规。",
-                  "axe-core on the rendered homepage: WCAG 2.x A/AA violations by impact."),
+    description=T("用 axe-core 检测渲染后的首页及抽样的栏目页、文章页，按影响程度汇总 WCAG 2.x A/AA 违规。",
+                  "axe-core on the rendered homepage and a sample of column and article pages: "
+                  "WCAG 2.x A/AA violations by impact."),
     remediation=T("按 axe-core 报告逐项整改：先处理“严重/较重”项（如缺少替代文本、对比度不足、控件无名称）。",
                   "Fix the axe-core findings, critical and serious first (missing alt text, contrast, unnamed controls)."),
-    gatherers=("render",),
+    gatherers=("render", "axe"),
 )
 def run(snap, profile):
     facts = snap.facts.get("render")
@@ -48,28 +56,50 @@ def run(snap, profile):
         reason = "未安装 axe-playwright-python（pip install 'gov-audit[render]'）" if axe.get("state") == "not-installed" \
             else f"axe-core 运行出错：{axe.get('error')}"
         return Result.unknown(T(reason, f"axe-core not run: {axe.get('state')} {axe.get('error') or ''}".strip()))
-    violations = axe["violations"]
-    url = home.get("final_url") or home["url"]
+    # The homepage, then the sampled column and article pages (the axe gatherer).
+    runs = [("homepage", home.get("final_url") or home["url"], axe)]
+    sample = snap.facts.get("axe")
+    skipped = []
+    for rec in (sample.get("pages") or ()) if isinstance(sample, dict) else ():
+        if (rec.get("axe") or {}).get("state") == "done":
+            runs.append((rec.get("kind", "page"), rec.get("final_url") or rec["url"], rec["axe"]))
+        else:
+            skipped.append({"url": rec.get("url"), "why": rec.get("error") or (rec.get("axe") or {}).get("error")})
+    rules: dict[str, dict] = {}
+    for kind, url, result in runs:
+        for v in result["violations"]:
+            r = rules.setdefault(v["id"], {"id": v["id"], "impact": v["impact"], "help": v["help"],
+                                           "tags": v["tags"], "count": 0, "pages": []})
+            r["count"] += v["count"]
+            r["pages"].append((kind, url, v))
+            r["impact"] = min(r["impact"], v["impact"], key=_rank)  # the worst impact seen
     by_impact = {i: [] for i in IMPACTS}
-    for v in violations:
-        by_impact.setdefault(v["impact"], []).append(v)
-    groups = {i: [{"id": v["id"], "count": v["count"], "wcag": criteria(v["tags"]), "help": v["help"]}
-                  for v in vs] for i, vs in by_impact.items() if vs}
-    details = {"by_impact": groups, "axe_version": axe.get("version", "")}
-    if not violations:
-        return Result.passed(T("axe-core 未发现 WCAG 2.x A/AA 违规（自动规则）",
-                               "axe-core found no WCAG 2.x A/AA violations (automated rules)"), **details)
+    for r in rules.values():
+        by_impact.setdefault(r["impact"], []).append(r)
+    groups = {i: [{"id": r["id"], "count": r["count"], "wcag": criteria(r["tags"]), "help": r["help"],
+                   "pages": [u for _, u, _ in r["pages"]]} for r in rs] for i, rs in by_impact.items() if rs}
+    details = {"by_impact": groups, "axe_version": axe.get("version", ""),
+               "pages": [{"kind": k, "url": u, "violations": len(a["violations"])} for k, u, a in runs],
+               "pages_not_tested": skipped}
+    n_pages = len(runs)
+    scope_zh = "首页" if n_pages == 1 else f"首页及 {n_pages - 1} 个栏目/文章页"
+    scope_en = "the homepage" if n_pages == 1 else f"the homepage and {n_pages - 1} column/article pages"
+    if not rules:
+        return Result.passed(T(f"axe-core 在{scope_zh}未发现 WCAG 2.x A/AA 违规（自动规则）",
+                               f"axe-core found no WCAG 2.x A/AA violations on {scope_en} (automated rules)"), **details)
     evidence = []
     for impact in IMPACTS:
-        for v in by_impact.get(impact, ()):
-            sc = "、".join(criteria(v["tags"])) or "—"
-            node = v["nodes"][0] if v["nodes"] else {}
-            evidence.append(Evidence(url, node.get("html") or node.get("target") or "",
-                                     T(f"[{IMPACT_ZH.get(impact, impact)}] {v['id']}（WCAG {sc}）：{v['help']}，{v['count']} 处",
-                                       f"[{impact}] {v['id']} (WCAG {sc}): {v['help']}, {v['count']} elements")))
+        for r in by_impact.get(impact, ()):
+            sc = "、".join(criteria(r["tags"])) or "—"
+            for kind, url, v in r["pages"][:3]:
+                node = v["nodes"][0] if v["nodes"] else {}
+                evidence.append(Evidence(url, node.get("html") or node.get("target") or "",
+                                         T(f"[{IMPACT_ZH.get(impact, impact)}] {r['id']}（WCAG {sc}）：{r['help']}，{v['count']} 处",
+                                           f"[{impact}] {r['id']} (WCAG {sc}): {r['help']}, {v['count']} elements")))
     counts_zh = "，".join(f"{IMPACT_ZH[i]} {len(by_impact[i])} 类" for i in IMPACTS if by_impact.get(i))
     counts_en = ", ".join(f"{len(by_impact[i])} {i}" for i in IMPACTS if by_impact.get(i))
-    summary = T(f"axe-core 发现 {len(violations)} 类 WCAG 违规：{counts_zh}", f"axe-core: {len(violations)} rules violated: {counts_en}")
+    summary = T(f"axe-core 在{scope_zh}发现 {len(rules)} 类 WCAG 违规：{counts_zh}",
+                f"axe-core on {scope_en}: {len(rules)} rules violated: {counts_en}")
     fail_impacts = profile.check_setting(ID, "fail_impacts", ["critical"]) or []
     if any(by_impact.get(i) for i in fail_impacts):
         return Result.failed(summary, evidence, **details)

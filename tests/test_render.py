@@ -57,9 +57,15 @@ def result(outcome, check_id):
 def test_render_finds_links_that_only_scripts_write(tmp_path):
     routes = {"/": SCRIPT_NAV, "/news/": page("新闻", FILLER), "/gk/": page("公开", FILLER),
               "/wza/": page("无障碍", FILLER)}
+    static, _ = audit(tmp_path, routes, only=["site.mobile", "a11y.elderly"], render="never")
+    assert len(static.snapshot.pages) == 1  # the static crawl cannot see the nav
     outcome, site = audit(tmp_path, routes, only=["site.mobile", "a11y.elderly"])
     snap = outcome.snapshot
-    assert snap.page(site.url + "news/") is None  # the static crawl cannot see the nav
+    # The crawl followed the links the browser found, one click from the homepage.
+    for path in ("news/", "gk/", "wza/"):
+        assert snap.page(site.url + path).depth == 1 and snap.page(site.url + path).ok
+    assert snap.homepage.rendered and snap.homepage.rendered_why == ("homepage",)
+    assert "新闻动态" in snap.homepage.text and "新闻动态" not in snap.homepage.static_facts.text
     facts = snap.facts["render"]
     assert facts["state"] == "done"
     home = facts["homepage"]

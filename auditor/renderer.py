@@ -1,0 +1,377 @@
+"""The browser during the crawl: one chromium on a thread of its own, rendering pages on request.
+
+The crawler hands it the homepage and the pages whose static HTML looks script-built
+(:func:`auditor.parse.script_hints`); what the browser shows comes back as a record
+(rendered HTML, visible text, links, viewport, screenshots, axe-core results) and
+the crawler puts the rendered DOM into the snapshot, so every check reads the page as
+a visitor sees it, and follows the links that only scripts wrote.
+
+Politeness: the browser fetches nothing by itself. Every request it makes — the page,
+its scripts, styles, images and XHRs — is intercepted (``context.route``) and fetched
+through the crawl's :class:`auditor.fetch.Fetcher`, then handed back to the browser
+(``route.fulfill``). So rendering shares the crawl's per-host rate limit, timeouts,
+size caps, name resolution (``--resolve``, ``--dns-server``, ``--connect-to``) and
+trusted CAs (``--ca-bundle``); a navigation (the page itself, redirects, frames) is
+refused when robots.txt disallows it, as the crawl would. Fonts, audio and video are
+not fetched at all (they change neither the DOM nor what the checks judge), and
+images only for the screenshots.
+
+Playwright's sync API is bound to the thread that started it, so all browser work
+happens on the renderer's thread; other threads submit jobs and get futures.
+"""
+from __future__ import annotations
+
+import base64
+import queue
+import threading
+import time
+from concurrent.futures import Future
+from typing import Callable
+
+from .urls import host_of, normalize, resolve
+
+NAV_TIMEOUT = 15.0     # seconds per navigation (the 国办 probe's limit)
+SETTLE = 1.5           # seconds to wait for the network to go quiet after load
+TOTAL_BUDGET = 120.0   # seconds of browser work for the whole audit
+MAX_HTML = 5_000_000  # the DOM handed to the crawl; the report keeps less
+MAX_TEXT = 50_000
+MAX_LINKS = 500
+MAX_RESOURCE_BYTES = 3 * 1024 * 1024
+THIRD_PARTY_TIMEOUT = 5.0  # a CDN the closed network cannot reach must not hold the page for long
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+DESKTOP_MAX_HEIGHT = 2400
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_NODES = 3
+MAX_REDIRECTS = 5
+# Request headers the browser's request passes on to the fetcher (the fetcher sets its
+# own User-Agent, Accept-Encoding and Host; hop-by-hop headers do not travel).
+FORWARD_HEADERS = ("accept", "accept-language", "cookie", "referer", "origin", "content-type",
+                   "x-requested-with", "authorization")
+# Response headers not handed back: the body is already decoded and re-framed.
+DROP_RESPONSE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection",
+                                   "keep-alive"})
+SKIP_TYPES = frozenset({"font", "media", "websocket", "eventsource", "manifest", "texttrack"})
+
+_PAGE_JS = """() => {
+  const vp = document.querySelector('meta[name="viewport" i]');
+  const links = [];
+  for (const a of document.querySelectorAll('a[href], area[href]')) {
+    const h = a.href;
+    if (!h || !/^https?:/i.test(h)) continue;
+    links.push([h, (a.innerText || a.getAttribute('title') || a.getAttribute('aria-label') || '').trim().slice(0, 120)]);
+    if (links.length >= %d) break;
+  }
+  const de = document.documentElement;
+  return {
+    title: document.title || '',
+    lang: de.getAttribute('lang') || '',
+    viewport: vp ? (vp.getAttribute('content') || '') : null,
+    text: document.body ? document.body.innerText : '',
+    links: links,
+    scroll_width: Math.max(de.scrollWidth, document.body ? document.body.scrollWidth : 0),
+    scroll_height: Math.max(de.scrollHeight, document.body ? document.body.scrollHeight : 0),
+    inner_width: window.innerWidth,
+  };
+}""" % MAX_LINKS
+
+
+class Renderer:
+    """A system chromium serving render jobs on its own thread (see the module docstring).
+
+    ``allow(url)`` returns a reason ("robots") when a navigation may not be fetched.
+    ``start()`` launches the browser in the background; a browser that cannot start
+    fails every job with :class:`auditor.browser.BrowserUnavailable` (``self.error``).
+    """
+
+    def __init__(self, fetcher, *, allow: Callable[[str], str | None] | None = None,
+                 site_host: str = "", budget: float = TOTAL_BUDGET) -> None:
+        self.fetcher = fetcher
+        self.allow = allow
+        self.site_host = site_host
+        self.budget = budget
+        self.error: Exception | None = None
+        self.requests = 0          # requests the browser made, all through the fetcher
+        self.refused: dict[str, int] = {}  # why requests were not made: robots, skipped type, unreachable host
+        self._jobs: "queue.Queue[tuple[Future, Callable] | None]" = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._started = 0.0
+        self._images = False       # whether the current job fetches images (screenshots)
+        self._dead_hosts: set[str] = set()
+        self._redirect_to: str | None = None
+
+    # -- any thread -----------------------------------------------------------------
+    def start(self) -> "Renderer":
+        if self._thread is None:
+            self._started = time.monotonic()
+            self._thread = threading.Thread(target=self._serve, name="gov-audit-render", daemon=True)
+            self._thread.start()
+        return self
+
+    def over_budget(self) -> bool:
+        return self._started and time.monotonic() - self._started > self.budget
+
+    def render(self, url: str, *, homepage: bool = False) -> Future:
+        """The page's rendered record; the homepage also gets screenshots, axe and the phone view."""
+        return self._submit(lambda b: self._render(b, url, homepage=homepage))
+
+    def axe(self, url: str) -> Future:
+        """axe-core on one page: ``{"url", "final_url", "axe"}`` or ``{"url", "error"}``."""
+        return self._submit(lambda b: self._axe_only(b, url))
+
+    def close(self) -> None:
+        """Stop the thread (after the job at hand) and the browser; queued jobs are cancelled."""
+        if self._thread is None:
+            return
+        while True:
+            try:
+                item = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                item[0].cancel()
+        self._jobs.put(None)
+        self._thread.join(timeout=NAV_TIMEOUT + 10)
+
+    def _submit(self, job: Callable) -> Future:
+        fut: Future = Future()
+        self.start()
+        self._jobs.put((fut, job))
+        return fut
+
+    # -- the renderer's thread ----------------------------------------------------------
+    def _serve(self) -> None:
+        from .browser import launch
+
+        try:
+            with launch() as browser:
+                self._browser = browser
+                self._desktop = self._context(browser, viewport=DESKTOP)
+                self._phone = self._context(browser, viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                            has_touch=True)
+                try:
+                    self._loop()
+                finally:
+                    for ctx in (self._desktop, self._phone):
+                        try:
+                            ctx.close()
+                        except Exception:  # noqa: BLE001 - a crashed browser is closed anyway
+                            pass
+        except Exception as exc:  # noqa: BLE001 - BrowserUnavailable, launch errors, a browser crash
+            self.error = exc
+            self._fail_all(exc)
+
+    def _loop(self) -> None:
+        while True:
+            item = self._jobs.get()
+            if item is None:
+                return
+            fut, job = item
+            if not fut.set_running_or_notify_cancel():
+                continue
+            if self.over_budget() or self.fetcher.stop.is_set():
+                fut.set_result({"error": "time budget" if self.over_budget() else "stopped"})
+                continue
+            try:
+                fut.set_result(job(self))
+            except Exception as exc:  # noqa: BLE001 - one page's failure is that page's record
+                fut.set_result({"error": f"{type(exc).__name__}: {_first_line(exc)}"})
+
+    def _fail_all(self, exc: Exception) -> None:
+        while True:
+            item = self._jobs.get()
+            if item is None:
+                return
+            fut, _ = item
+            if fut.set_running_or_notify_cancel():
+                fut.set_exception(exc)
+
+    def _context(self, browser, **kw):
+        ctx = browser.new_context(ignore_https_errors=True, service_workers="block", **kw)
+        ctx.set_default_timeout(NAV_TIMEOUT * 1000)
+        ctx.route("**/*", self._route)
+        return ctx
+
+    def _route(self, route, request) -> None:
+        """Every request the browser makes: fetched through the crawl's fetcher, or refused."""
+        url = request.url
+        if not url.startswith(("http://", "https://")):
+            route.continue_()
+            return
+        kind = request.resource_type
+        if kind in SKIP_TYPES or (kind == "image" and not self._images):
+            return self._refuse(route, "skipped-type")
+        host = host_of(url)
+        if host in self._dead_hosts:
+            return self._refuse(route, "unreachable-host")
+        if request.is_navigation_request() and self.allow is not None and self.allow(url):
+            return self._refuse(route, "robots")
+        try:
+            headers = request.all_headers()
+        except Exception:  # noqa: BLE001 - the request was cancelled meanwhile
+            headers = request.headers
+        send = {k: v for k, v in headers.items() if k.lower() in FORWARD_HEADERS}
+        third_party = bool(self.site_host) and host != self.site_host
+        self.requests += 1
+        f = self.fetcher.fetch(url, method=request.method, data=request.post_data_buffer, headers=send,
+                               follow=False, any_type=True, max_bytes=MAX_RESOURCE_BYTES,
+                               timeout=THIRD_PARTY_TIMEOUT if third_party else None)
+        if f.error_kind or f.status is None:
+            if f.error_kind in ("dns", "connect", "timeout") and third_party:
+                self._dead_hosts.add(host)
+            return self._refuse(route, f.error_kind or "error")
+        location = f.headers.get("location") if f.status in (301, 302, 303, 307, 308) else None
+        if location and request.is_navigation_request() and request.frame.parent_frame is None:
+            # Chromium follows a fulfilled redirect itself, past the route; _goto navigates
+            # to the target instead, so every hop goes through the fetcher.
+            # (An empty page stands in for the hop: an aborted navigation would leave an
+            # error page racing the next one.)
+            self._redirect_to = resolve(url, location)
+            try:
+                route.fulfill(status=200, content_type="text/html", body=b"")
+            except Exception:  # noqa: BLE001
+                pass
+            return
+        out = {k: v for k, v in f.headers.items() if k not in DROP_RESPONSE_HEADERS}
+        try:
+            route.fulfill(status=f.status, headers=out, body=f.body or b"")
+        except Exception:  # noqa: BLE001 - the page went away while we fetched
+            pass
+
+    def _refuse(self, route, why: str) -> None:
+        self.refused[why] = self.refused.get(why, 0) + 1
+        try:
+            route.abort("blockedbyclient")
+        except Exception:  # noqa: BLE001
+            pass
+
+    def _goto(self, bpage, url: str) -> str | None:
+        """Navigate; None when the page loaded, else why not."""
+        for _ in range(MAX_REDIRECTS + 1):
+            if self.allow is not None and self.allow(url):
+                return "robots"
+            self._redirect_to = None
+            try:
+                resp = bpage.goto(url, timeout=NAV_TIMEOUT * 1000, wait_until="load")
+            except Exception as exc:  # noqa: BLE001 - playwright TimeoutError / net errors
+                return f"{type(exc).__name__}: {_first_line(exc)}"
+            if self._redirect_to is None:
+                break
+            url = self._redirect_to
+        else:
+            return "too many redirects"
+        try:
+            bpage.wait_for_load_state("networkidle", timeout=SETTLE * 1000)
+        except Exception:  # noqa: BLE001 - long-polling pages never go idle; load is enough
+            pass
+        if resp is not None and resp.status >= 400:
+            return f"HTTP {resp.status}"
+        return None
+
+    def _render(self, _, url: str, *, homepage: bool) -> dict:
+        rec: dict = {"url": url}
+        self._images = homepage
+        bpage = self._desktop.new_page()
+        try:
+            why = self._goto(bpage, url)
+            if why:
+                rec["error"] = why
+                return rec
+            info = bpage.evaluate(_PAGE_JS)
+            html = bpage.content()
+            rec.update({
+                "final_url": bpage.url, "title": info["title"], "lang": info["lang"], "viewport": info["viewport"],
+                "html": html[:MAX_HTML], "html_truncated": len(html) > MAX_HTML,
+                "text": (info["text"] or "")[:MAX_TEXT], "links": info["links"],
+                "links_count": len(info["links"]),
+            })
+            if homepage:
+                rec["screenshot_desktop"] = _shot(bpage, DESKTOP["width"], DESKTOP_MAX_HEIGHT, info["scroll_height"])
+                rec["axe"] = run_axe(bpage)
+        finally:
+            _close(bpage)
+        if homepage:
+            rec["phone"] = self._phone_view(url)
+        self._images = False
+        return rec
+
+    def _phone_view(self, url: str) -> dict:
+        bpage = self._phone.new_page()
+        try:
+            why = self._goto(bpage, url)
+            if why:
+                return {"error": why}
+            info = bpage.evaluate(_PAGE_JS)
+            # The first screen as the phone shows it (a page without a viewport meta is zoomed out),
+            # rendered at device scale 2 and saved at CSS size (390x844) to keep the report small.
+            png = bpage.screenshot(type="png", scale="css", timeout=NAV_TIMEOUT * 1000)
+            return {"scroll_width": info["scroll_width"], "inner_width": info["inner_width"],
+                    "overflow": info["scroll_width"] > info["inner_width"] + 1, "viewport": info["viewport"],
+                    "screenshot": base64.b64encode(png).decode("ascii")}
+        finally:
+            _close(bpage)
+
+    def _axe_only(self, _, url: str) -> dict:
+        self._images = False
+        bpage = self._desktop.new_page()
+        try:
+            why = self._goto(bpage, url)
+            if why:
+                return {"url": url, "error": why}
+            return {"url": url, "final_url": bpage.url, "axe": run_axe(bpage)}
+        finally:
+            _close(bpage)
+
+
+def run_axe(bpage) -> dict:
+    """axe-core (axe-playwright-python) on the rendered page: violations of WCAG 2.x A/AA rules."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        return {"state": "not-installed"}
+    try:
+        results = Axe().run(bpage, options={"resultTypes": ["violations"],
+                                            "runOnly": {"type": "tag", "values": AXE_TAGS}})
+    except Exception as exc:  # noqa: BLE001 - a page that breaks axe: the check says unknown
+        return {"state": "error", "error": f"{type(exc).__name__}: {_first_line(exc)}"}
+    out = []
+    for v in results.response.get("violations") or ():
+        nodes = v.get("nodes") or ()
+        out.append({"id": v.get("id"), "impact": v.get("impact") or "minor", "help": v.get("help", ""),
+                    "help_url": v.get("helpUrl", ""), "tags": list(v.get("tags") or ()), "count": len(nodes),
+                    "nodes": [{"target": " ".join(map(str, n.get("target") or ()))[:200],
+                               "html": (n.get("html") or "")[:200]} for n in nodes[:AXE_NODES]]})
+    return {"state": "done", "violations": out,
+            "version": (results.response.get("testEngine") or {}).get("version", "")}
+
+
+def script_links(rec: dict, static_links) -> list[dict]:
+    """The rendered page's links that the static HTML did not have (written by scripts)."""
+    static = {normalize(u) or u for u in static_links}
+    seen: set[str] = set()
+    out = []
+    for href, text in rec.get("links") or ():
+        n = normalize(href) or href
+        if n in static or n in seen:
+            continue
+        seen.add(n)
+        out.append({"href": n, "text": text})
+    return out
+
+
+def _shot(bpage, width: int, max_height: int, scroll_height: int) -> str:
+    height = max(1, min(int(scroll_height or 0) or max_height, max_height))
+    png = bpage.screenshot(type="png", full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height},
+                           timeout=NAV_TIMEOUT * 1000)
+    return base64.b64encode(png).decode("ascii")
+
+
+def _close(bpage) -> None:
+    try:
+        bpage.close()
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [""])[0][:200]

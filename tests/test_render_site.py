@@ -1,0 +1,120 @@
+"""A site whose navigation and letter list exist only after scripts run (issue 5).
+
+The static crawl cannot see the 互动交流 column (the nav is built from a JSON file) nor
+its letters (the table body is filled by an XHR); with ``--render auto`` the browser
+renders the homepage, the crawl follows the links it found, renders the column whose
+table body is empty, and the interaction checks judge the letters — every request the
+browser made went through the crawl's fetcher, rate limit and robots.txt.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from auditor.browser import unavailable_reason
+from servers import Response, max_in_window, page
+
+NO_BROWSER = unavailable_reason()
+pytestmark = pytest.mark.skipif(NO_BROWSER is not None, reason=f"render tests need a browser: {NO_BROWSER}")
+
+AS_OF = date(2026, 11, 20)
+BOARD, RESP = "interaction.message-board", "interaction.response"
+FILL = "<p>" + "本站发布本市政务信息、政策文件和办事服务指南。" * 20 + "</p>"
+NAV_JS = """<div id="nav"></div><script>
+fetch('/api/nav.json').then(function (r) { return r.json(); }).then(function (items) {
+  document.getElementById('nav').innerHTML = items.map(function (i) {
+    return '<a href="' + i[0] + '">' + i[1] + '</a>'; }).join(' ');
+});</script>"""
+LIST_JS = """<table class="letters"><thead><tr><th>信件标题</th><th>来信时间</th><th>答复时间</th><th>办理状态</th></tr>
+</thead><tbody id="letters"></tbody></table><script>
+var xhr = new XMLHttpRequest();
+xhr.open('GET', '/api/letters.json');
+xhr.onload = function () {
+  var rows = JSON.parse(xhr.responseText);
+  document.getElementById('letters').innerHTML = rows.map(function (r) {
+    return '<tr><td><a href="' + r[0] + '">' + r[1] + '</a></td><td>' + r[2] + '</td><td>' + r[3] +
+      '</td><td>' + r[4] + '</td></tr>'; }).join('');
+};
+xhr.send();</script>"""
+CRUMB = '<div class="position">当前位置：首页 &gt; 互动交流 &gt; 市长信箱</div>'
+
+
+def d(days_ago: int) -> str:
+    return (AS_OF - timedelta(days=days_ago)).isoformat()
+
+
+def script_site(letters) -> dict:
+    """letters: [(title, asked days ago, answered days ago or None)]."""
+    rows = [[f"/hdjl/x/{i}.html", t, d(a), d(r) if r is not None else "—", "已回复" if r is not None else "办理中"]
+            for i, (t, a, r) in enumerate(letters)]
+    routes = {
+        "/": page("示例市人民政府", FILL + NAV_JS),
+        "/api/nav.json": Response(json.dumps([["/hdjl/", "市长信箱"], ["/zwgk/", "政务公开"]], ensure_ascii=False),
+                                  content_type="application/json; charset=utf-8"),
+        "/hdjl/": page("市长信箱_互动交流", CRUMB + LIST_JS),
+        "/api/letters.json": Response(json.dumps(rows, ensure_ascii=False), content_type="application/json; charset=utf-8"),
+        "/zwgk/": page("政务公开", FILL),
+    }
+    for i, (t, a, r) in enumerate(letters):
+        reply = f"<p>回复时间：{d(r)}</p><p>回复内容：已转有关部门办理。</p>" if r is not None else "<p>暂无回复</p>"
+        routes[f"/hdjl/x/{i}.html"] = page(t, CRUMB + f"<h1>{t}</h1><p>来信时间：{d(a)}</p>{reply}")
+    return routes
+
+
+ANSWERED = [(f"咨询事项{i}", 5 + 20 * i, 2 + 20 * i) for i in range(6)]
+
+
+def checks(audit_site, routes, render, **kw):
+    out = audit_site(routes, only=[BOARD, RESP], as_of=AS_OF, render=render, **kw)
+    return out, {c["id"]: c for c in out.report["checks"]}
+
+
+def test_static_crawl_misses_the_board_and_auto_finds_it(audit_site):
+    routes = script_site(ANSWERED)
+    static, st = checks(audit_site, routes, "never")
+    assert [p.url for p in static.snapshot.pages.values()] == [static.snapshot.start_url]
+    assert st[BOARD]["status"] == "unknown" and st[RESP]["status"] == "unknown"  # never a false failure
+    assert "--render auto" in st[BOARD]["summary"]["zh"]
+
+    out, rd = checks(audit_site, routes, "auto")
+    snap = out.snapshot
+    column = snap.page(snap.start_url + "hdjl/")
+    assert column is not None and column.depth == 1  # found through the rendered nav
+    assert column.rendered and "empty list container" in column.rendered_why
+    assert "咨询事项0" in column.text and "咨询事项0" not in column.static_facts.text
+    assert snap.page(snap.start_url + "hdjl/x/0.html") is not None  # the letters were crawled too
+    assert rd[BOARD]["status"] == "pass", rd[BOARD]["summary"]
+    assert rd[RESP]["status"] == "pass", rd[RESP]["summary"]
+    assert rd[RESP]["details"]["letters"] >= 6
+
+
+def test_rendered_letters_overdue_fail(audit_site):
+    letters = ANSWERED[:5] + [("反映噪声扰民", 158, None)]
+    _, rd = checks(audit_site, script_site(letters), "auto")
+    r = rd[RESP]
+    assert r["status"] == "fail", r["summary"]
+    assert r["details"]["overdue_unanswered"] == 1
+    assert "反映噪声扰民" in json.dumps(r["evidence"], ensure_ascii=False)
+
+
+def test_rendering_obeys_robots_and_the_rate_limit(audit_site):
+    from servers import LoopbackSite
+
+    routes = script_site(ANSWERED)
+    routes["/robots.txt"] = Response("User-agent: *\nDisallow: /hdjl/\n", content_type="text/plain")
+    site = LoopbackSite(routes).start()
+    try:
+        out, rd = checks(audit_site, site, "auto", rate=4)
+    finally:
+        site.stop()
+    snap = out.snapshot
+    # The browser found the link, but robots.txt keeps the crawl and the browser out.
+    assert snap.why_not_fetched(snap.start_url + "hdjl/") == "robots"
+    assert not site.hits("/hdjl/") and not site.hits("/api/letters.json")
+    # The browser's own requests (homepage again, nav.json) shared the crawl's pace: 4 per second.
+    assert site.hits("/api/nav.json")
+    times = [h.at for h in site.log]
+    assert max_in_window(times, 1.0) <= 5
+    assert out.report["checks"]
