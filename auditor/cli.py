@@ -259,6 +259,9 @@ def add_fleet_commands(sub) -> None:
     f.add_argument("--concurrency", type=_positive_int("--concurrency"), default=4,
                    help="requests in flight at once per site (default 4)")
     f.add_argument("--link-check-depth", type=_non_negative_int("--link-check-depth"), default=0)
+    f.add_argument("--render", choices=("auto", "always", "never"), default="auto",
+                   help="render pages in the system chromium, as 'audit' does (default auto; "
+                        "each worker runs one browser while it audits a site)")
     f.add_argument("--user-agent", default=None)
     f.add_argument("--profile", default=None, help="profile for rows without one (default: generic)")
     f.add_argument("--only", action="append", metavar="GLOB")
@@ -551,7 +554,7 @@ def cmd_fleet(args) -> int:
         _check_history(args.history)
     crawl = CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
                          rate=args.host_rate, timeout=args.timeout, user_agent=args.user_agent,
-                         link_check_depth=args.link_check_depth)
+                         link_check_depth=args.link_check_depth, render=args.render)
     job = FleetJob(crawl=asdict(crawl), profile=args.profile, only=_globs(args.only), skip=_globs(args.skip),
                    lang=args.lang, as_of=args.as_of.isoformat() if args.as_of else None,
                    site_budget=args.site_budget, history=str(Path(args.history).resolve()) if args.history else None,

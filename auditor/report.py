@@ -94,9 +94,25 @@ def build_report(snapshot: Snapshot, runs: list[CheckRun], card: Scorecard, prof
             "trap_cut": snapshot.stats.get("trap_cut", {}),
             "options": dict(snapshot.options),
             "gatherers": dict(getattr(snapshot, "gather_timing", {})),
+            "render": render_summary(snapshot),
         },
         "problems": list(problems or []),
     }
+
+
+def render_summary(snapshot) -> dict:
+    """What the browser did: mode, the pages it rendered and why, requests it made."""
+    log = getattr(snapshot, "render", None) or {}
+    mode = log.get("mode") or "never"
+    if mode == "never":
+        return {"mode": "never", "pages": []}
+    pages = []
+    for rec in ([log["homepage"]] if log.get("homepage") else []) + list(log.get("pages") or ()):
+        pages.append({"url": rec.get("url"), "final_url": rec.get("final_url"), "why": list(rec.get("why") or ()),
+                      "applied": bool(rec.get("applied")), "error": rec.get("error"),
+                      "script_links": len(rec.get("script_links") or ())})
+    return {"mode": mode, "pages": pages, "requests": log.get("requests", 0), "refused": dict(log.get("refused") or {}),
+            "unavailable": log.get("unavailable")}
 
 
 def _env() -> Environment:
@@ -233,6 +249,10 @@ UI = {
         "out_of_scope": "说明：本报告由自动检查生成，人工核查项（如严重表述错误、舆情回应）不在自动检查范围内。",
         "trend": "历次检查", "trend_runs": "次检查", "trend_from": "自", "recent": "近期结果",
         "screenshots": "首页截图（浏览器渲染）", "desktop": "电脑端（1280 像素宽）", "phone": "手机端（390×844）",
+        "rendered": "浏览器渲染", "rendered_pages": "页", "render_never": "未渲染（--render never）",
+        "render_why": {"homepage": "首页", "always": "--render always", "empty list container": "列表由脚本填充",
+                       "empty navigation": "导航由脚本生成", "noscript warning": "要求启用脚本",
+                       "few links and little text, but scripts": "静态内容过少"},
     },
     "en": {
         "title": "Government website audit", "site": "Site", "homepage": "Homepage", "date": "Audited (UTC+8)",
@@ -249,5 +269,9 @@ UI = {
         "out_of_scope": "Note: this report is generated automatically; items that need human judgement (serious wording errors, responses to public opinion) are out of its scope.",
         "trend": "Score history", "trend_runs": "runs", "trend_from": "since", "recent": "Recent results",
         "screenshots": "Homepage screenshots (rendered)", "desktop": "Desktop (1280 px wide)", "phone": "Phone (390×844)",
+        "rendered": "Rendered in the browser", "rendered_pages": "pages", "render_never": "not rendered (--render never)",
+        "render_why": {"homepage": "homepage", "always": "--render always", "empty list container": "list filled by scripts",
+                       "empty navigation": "navigation built by scripts", "noscript warning": "asks for JavaScript",
+                       "few links and little text, but scripts": "little static content"},
     },
 }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor.browser import unavailable_reason
 from auditor.crawler import CrawlOptions
 from auditor.fleet import FleetError, FleetJob, Pacer, SharedLimiter, audit_site, read_sites, run_local
 from auditor.ratelimit import RateLimiter
@@ -120,6 +121,13 @@ def test_fleet_of_a_dozen_with_a_hanging_and_a_refusing_site(tmp_path):
     # One scorecard per site (the unreachable ones too: their report says why).
     for s in read_sites(csv_file):
         assert (out / s.slug / "scorecard.html").is_file() and (out / s.slug / "report.json").is_file()
+    # Each site was rendered as 'audit' renders it (--render auto by default), its browser's
+    # requests inside the fleet-wide cap measured above.
+    first = json.loads((out / read_sites(csv_file)[0].slug / "report.json").read_text("utf-8"))
+    assert first["crawl"]["render"]["mode"] == "auto"
+    if unavailable_reason() is None:
+        assert first["crawl"]["render"]["pages"][0]["why"] == ["homepage"]
+        assert first["crawl"]["render"]["requests"] >= 1
     # Shared findings: the footer is missing on 4 of the 10 sites.
     icp = [f for f in summary["shared_findings"] if f["id"] == "identity.icp"]
     assert icp and len(icp[0]["fail"]) == 4

@@ -118,3 +118,72 @@ def test_rendering_obeys_robots_and_the_rate_limit(audit_site):
     times = [h.at for h in site.log]
     assert max_in_window(times, 1.0) <= 5
     assert out.report["checks"]
+
+
+def test_browser_uses_the_audits_resolve_and_ca_bundle(tmp_path, capsys):
+    """www.example.gov.cn has no DNS here: the browser reaches it only through --resolve, over
+    HTTPS with a certificate only --ca-bundle trusts, as every crawl request does."""
+    import trustme
+
+    from auditor.cli import main
+    from netlab import DualSite, server_context
+
+    ca = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    ctx = server_context(ca.issue_cert("www.example.gov.cn"))
+    with DualSite(script_site(ANSWERED), tls_context=ctx, v6_routes=False) as site:
+        code = main(["audit", f"https://www.example.gov.cn:{site.port}/", "--out", str(tmp_path / "out"), "--quiet",
+                     "--rate", "500", "--timeout", "3", "--resolve", f"www.example.gov.cn:{site.port}:127.0.0.1",
+                     "--ca-bundle", str(ca_file), "--as-of", AS_OF.isoformat(), "--only", f"{BOARD},{RESP}"])
+        nav_hits = site.hits("v4", "/api/nav.json")
+        letter_hits = site.hits("v4", "/api/letters.json")
+    assert code in (0, 1), capsys.readouterr().err
+    report = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    status = {c["id"]: c["status"] for c in report["checks"]}
+    assert status == {BOARD: "pass", RESP: "pass"}, report["checks"]
+    assert nav_hits and letter_hits and nav_hits[0].headers["host"] == f"www.example.gov.cn:{site.port}"
+    render = report["crawl"]["render"]
+    assert render["mode"] == "auto" and render["requests"] >= 4
+    applied = [p for p in render["pages"] if p["applied"]]
+    assert applied[0]["why"] == ["homepage"] and "empty list container" in applied[1]["why"]
+
+
+AXE_CLEAN = page("示例市人民政府", FILL + '<a href="/tzgg/">通知公告</a> <img src="/logo.png" alt="徽标">').replace(
+    "<html>", '<html lang="zh-CN">')
+
+
+def _column(n_rows: int) -> str:
+    rows = "".join(f'<li><a href="/tzgg/{i}.html">关于开展第{i}批检查的通知</a><span>{d(3 + i)}</span></li>'
+                   for i in range(n_rows))
+    return page("通知公告", f"<ul>{rows}</ul>").replace("<html>", '<html lang="zh-CN">')
+
+
+def _article(i: int, bad: bool) -> str:
+    form = '<form><input name="q"></form>' if bad else ""
+    img = '<img src="/chart.png">' if bad else '<img src="/chart.png" alt="统计图">'
+    return page(f"关于开展第{i}批检查的通知", f"<h1>关于开展第{i}批检查的通知</h1><p>发布日期：{d(3 + i)}</p>{FILL}{img}{form}").replace(
+        "<html>", '<html lang="zh-CN">')
+
+
+def test_axe_judges_a_sample_of_column_and_article_pages(audit_site):
+    def site(bad_article: bool) -> dict:
+        routes = {"/": AXE_CLEAN, "/tzgg/": _column(5)}
+        for i in range(5):
+            routes[f"/tzgg/{i}.html"] = _article(i, bad=bad_article and i == 0)
+        return routes
+
+    clean = audit_site(site(False), only=["a11y.axe"], as_of=AS_OF, render="auto")
+    r = next(c for c in clean.report["checks"] if c["id"] == "a11y.axe")
+    if clean.snapshot.facts["render"]["homepage"]["axe"]["state"] == "not-installed":
+        pytest.skip("axe-playwright-python is not installed")
+    kinds = [p["kind"] for p in r["details"]["pages"]]
+    assert kinds[0] == "homepage" and "column" in kinds and "article" in kinds, r["details"]["pages"]
+    assert r["status"] == "pass", r["summary"]
+
+    bad = audit_site(site(True), only=["a11y.axe"], as_of=AS_OF, render="auto")
+    r = next(c for c in bad.report["checks"] if c["id"] == "a11y.axe")
+    assert r["status"] == "fail", r["summary"]  # image-alt is critical
+    image_alt = next(v for v in r["details"]["by_impact"]["critical"] if v["id"] == "image-alt")
+    assert image_alt["pages"] == [bad.snapshot.start_url + "tzgg/0.html"]
+    assert any(e["url"].endswith("/tzgg/0.html") for e in r["evidence"])
