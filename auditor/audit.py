@@ -54,8 +54,12 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
         raise NoChecksSelected("no check matches --only/--skip")
     crawl = config.crawl
     mode = render_mode(config, selected)
-    if mode != crawl.render:
-        crawl = dataclasses.replace(crawl, render=mode)
+    axe = (0, 0)
+    if mode != "never" and any("axe" in c.gatherers for c in selected):
+        axe = (int(profile.check_setting("a11y.axe", "sample_columns", 2)),
+               int(profile.check_setting("a11y.axe", "sample_articles", 2)))
+    if (mode, axe) != (crawl.render, crawl.axe_sample):
+        crawl = dataclasses.replace(crawl, render=mode, axe_sample=axe)
     crawler = Crawler(crawl, on_progress)
     if on_crawler:
         on_crawler(crawler)

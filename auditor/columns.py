@@ -10,6 +10,7 @@ site's own names are configuration, not code.
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -193,10 +194,19 @@ def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
     return columns
 
 
+_COLUMNS_LOCK = threading.Lock()
+
+
 def columns_of(snapshot, profile) -> list[Column]:
-    """find_columns, computed once per (snapshot, profile) and shared by all checks."""
+    """find_columns, computed once per (snapshot, profile) and shared by all checks.
+
+    Gatherers run concurrently (the search gatherer reads columns too): the lock makes a
+    second caller wait for the first one's result instead of computing it again.
+    """
     key = ("columns", id(profile))
     cache = snapshot.__dict__.setdefault("_derived", {})
     if key not in cache:
-        cache[key] = find_columns(snapshot, profile)
+        with _COLUMNS_LOCK:
+            if key not in cache:
+                cache[key] = find_columns(snapshot, profile)
     return cache[key]

@@ -64,6 +64,9 @@ class CrawlOptions:
     render: str = "never"
     render_cap: int | None = None
     render_max_depth: int = 3
+    # axe-core on (column pages, article pages) picked while crawling; the audit sets it
+    # from the a11y.axe check's settings when that check runs.
+    axe_sample: tuple[int, int] = (0, 0)
 
 
 # A Retry-After longer than this (seconds) is not waited out: the crawl stops and
@@ -158,7 +161,7 @@ class Crawler:
             self.fetcher.limiter.set_min_interval(host_of(start), policy.crawl_delay)
         self.policy = policy
         site_host = host_of(start)
-        render = _RenderPlan(self, site_host) if o.render in ("auto", "always") and not self.stop.is_set() else None
+        render = _RenderPlan(self) if o.render in ("auto", "always") and not self.stop.is_set() else None
         paused = 0.0
         if policy.retry_after is not None and policy.retry_after > MAX_RETRY_AFTER:
             # Even robots.txt got "come back much later": do not knock again.
@@ -501,22 +504,25 @@ class _RenderPlan:
     rendered DOM, for the crawler to follow their new links.
     """
 
-    def __init__(self, crawler: "Crawler", site_host: str) -> None:
+    def __init__(self, crawler: "Crawler") -> None:
         from .renderer import Renderer
 
         o = crawler.o
         self.mode = o.render
         self.cap = o.render_cap if o.render_cap is not None else (10 if o.render == "always" else 8)
         self.max_depth = 1 if o.render == "always" else o.render_max_depth
-        self.site_host = site_host
+        self.scope = crawler.scope
         self.renderer = crawler.renderer = Renderer(crawler.fetcher, allow=crawler._allow_navigation,
-                                                    site_host=site_host).start()
+                                                    first_party=crawler.scope.in_scope).start()
         self.requested: dict[Future, tuple[Page, tuple[str, ...], bool]] = {}
         self.records: list[dict] = []
         self.homepage: dict | None = None
         self.sent_home = False
         self.others = 0
-        self.parked: dict[str, tuple[dict, tuple[str, ...]]] = {}  # rendered at a URL not crawled yet
+        self.parked: dict[str, tuple[dict, str, tuple[str, ...]]] = {}  # rendered at a URL not crawled yet
+        self.axe_wanted = {"column": o.axe_sample[0], "article": o.axe_sample[1]}
+        self.axe_jobs: list[tuple[str, str, Future]] = []
+        self.today = datetime.now(timezone.utc).date()
 
     @property
     def pending(self) -> bool:
@@ -534,14 +540,15 @@ class _RenderPlan:
         if parked is not None and page.is_html:
             if self._apply(page, *parked):
                 applied.append(page)
-        if task.kind != "page" or not page.is_html or not page.ok or host_of(page.final_url) != self.site_host:
-            return applied
-        if page.rendered:
+        if task.kind != "page" or not page.is_html or not page.ok or page.rendered:
             return applied
         if task.depth == 0 and not self.sent_home:
-            self.sent_home = True
+            self.sent_home = True  # the page the user named, wherever its redirects went
             self._send(page, ("homepage",), homepage=True)
             return applied
+        if not self.scope.in_scope(page.final_url):
+            return applied
+        self._sample_for_axe(task, page)
         if self.others >= self.cap or task.depth > self.max_depth:
             return applied
         why = ("always",) if self.mode == "always" else page.facts.script_hints
@@ -549,6 +556,24 @@ class _RenderPlan:
             self.others += 1
             self._send(page, why, homepage=False)
         return applied
+
+    def _sample_for_axe(self, task: _Task, page: Page) -> None:
+        """axe-core's sample, picked as pages arrive so the browser tests them while the
+        crawl goes on: list pages one click from the homepage, then articles."""
+        if not any(self.axe_wanted.values()):
+            return
+        from .columns import is_article_page
+
+        article = is_article_page(page, self.today)
+        if article and task.depth >= 2:
+            kind = "article"
+        elif not article and task.depth == 1 and sum(1 for l in page.links if l.tag == "a") >= 10:
+            kind = "column"  # a list page: many links, not an article
+        else:
+            return
+        if self.axe_wanted[kind] > 0:
+            self.axe_wanted[kind] -= 1
+            self.axe_jobs.append((kind, page.final_url, self.renderer.axe(page.final_url)))
 
     def _send(self, page: Page, why: tuple[str, ...], homepage: bool) -> None:
         # The page's final URL: the browser is not sent through redirects the crawl has seen.
@@ -571,6 +596,8 @@ class _RenderPlan:
             self.records.append(rec)
         if "error" in rec or "html" not in rec:
             return []
+        # The DOM goes into the page (compressed); only the homepage's record keeps it too.
+        html = rec["html"] if homepage else rec.pop("html")
         target = page
         final = rec.get("final_url") or page.final_url
         if normalize(final) != normalize(page.final_url):
@@ -578,29 +605,29 @@ class _RenderPlan:
             # the DOM belongs to that page, which may not be crawled yet.
             target = next((p for p in pages.values() if p.final_url == final), None)
             if target is None:
-                self.parked[final] = (rec, why)
+                self.parked[final] = (rec, html, why)
                 return []
-        return [target] if self._apply(target, rec, why) else []
+        return [target] if self._apply(target, rec, html, why) else []
 
-    def _apply(self, page: Page, rec: dict, why: tuple[str, ...]) -> bool:
+    def _apply(self, page: Page, rec: dict, html: str, why: tuple[str, ...]) -> bool:
         """The rendered DOM becomes the page's facts — unless the browser saw less than the
         server sent (a script that emptied the page, an error shown instead)."""
         if page.rendered or not page.is_html:
             return False
         static = page.facts
-        facts = extract(rec["html"], page.final_url, keep_tree=static.tree is not None)
+        facts = extract(html, page.final_url, keep_tree=static.tree is not None)
         if len(facts.text) < 0.5 * len(static.text) and len(facts.links) < len(static.links):
             rec["applied"] = False
             rec["not_applied_why"] = "the rendered page shows less than the HTML as served"
             return False
-        page.use_rendered(facts, rec["html"], why)
+        page.use_rendered(facts, html, why)
         rec["applied"] = True
         return True
 
     def summary(self) -> dict:
         r = self.renderer
         return {"mode": self.mode, "homepage": self.homepage, "pages": self.records,
-                "requests": r.requests, "refused": dict(r.refused),
+                "axe_jobs": list(self.axe_jobs), "requests": r.requests, "refused": dict(r.refused),
                 "unavailable": str(r.error) if r.error is not None else None}
 
 

@@ -22,6 +22,7 @@ happens on the renderer's thread; other threads submit jobs and get futures.
 from __future__ import annotations
 
 import base64
+import itertools
 import queue
 import threading
 import time
@@ -44,6 +45,7 @@ DESKTOP_MAX_HEIGHT = 2400
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_NODES = 3
 MAX_REDIRECTS = 5
+RENDER_FIRST, AXE_LATER, STOP = 0, 1, 2  # job priorities
 # Request headers the browser's request passes on to the fetcher (the fetcher sets its
 # own User-Agent, Accept-Encoding and Host; hop-by-hop headers do not travel).
 FORWARD_HEADERS = ("accept", "accept-language", "cookie", "referer", "origin", "content-type",
@@ -79,21 +81,25 @@ _PAGE_JS = """() => {
 class Renderer:
     """A system chromium serving render jobs on its own thread (see the module docstring).
 
-    ``allow(url)`` returns a reason ("robots") when a navigation may not be fetched.
+    ``allow(url)`` returns a reason ("robots") when a navigation may not be fetched;
+    ``first_party(url)`` tells the audited site's URLs from third parties (CDNs, counters),
+    which get a shorter timeout and are given up after one failure.
     ``start()`` launches the browser in the background; a browser that cannot start
     fails every job with :class:`auditor.browser.BrowserUnavailable` (``self.error``).
     """
 
     def __init__(self, fetcher, *, allow: Callable[[str], str | None] | None = None,
-                 site_host: str = "", budget: float = TOTAL_BUDGET) -> None:
+                 first_party: Callable[[str], bool] | None = None, budget: float = TOTAL_BUDGET) -> None:
         self.fetcher = fetcher
         self.allow = allow
-        self.site_host = site_host
+        self.first_party = first_party
         self.budget = budget
         self.error: Exception | None = None
         self.requests = 0          # requests the browser made, all through the fetcher
         self.refused: dict[str, int] = {}  # why requests were not made: robots, skipped type, unreachable host
-        self._jobs: "queue.Queue[tuple[Future, Callable] | None]" = queue.Queue()
+        # (priority, sequence, job): pages to render before axe-core runs; None stops the thread.
+        self._jobs: "queue.PriorityQueue[tuple[int, int, tuple[Future, Callable] | None]]" = queue.PriorityQueue()
+        self._seq = itertools.count()
         self._thread: threading.Thread | None = None
         self._started = 0.0
         self._images = False       # whether the current job fetches images (screenshots)
@@ -113,11 +119,11 @@ class Renderer:
 
     def render(self, url: str, *, homepage: bool = False) -> Future:
         """The page's rendered record; the homepage also gets screenshots, axe and the phone view."""
-        return self._submit(lambda b: self._render(b, url, homepage=homepage))
+        return self._submit(lambda b: self._render(b, url, homepage=homepage), RENDER_FIRST)
 
     def axe(self, url: str) -> Future:
         """axe-core on one page: ``{"url", "final_url", "axe"}`` or ``{"url", "error"}``."""
-        return self._submit(lambda b: self._axe_only(b, url))
+        return self._submit(lambda b: self._axe_only(b, url), AXE_LATER)
 
     def close(self) -> None:
         """Stop the thread (after the job at hand) and the browser; queued jobs are cancelled."""
@@ -125,18 +131,18 @@ class Renderer:
             return
         while True:
             try:
-                item = self._jobs.get_nowait()
+                _, _, item = self._jobs.get_nowait()
             except queue.Empty:
                 break
             if item is not None:
                 item[0].cancel()
-        self._jobs.put(None)
+        self._jobs.put((STOP, next(self._seq), None))
         self._thread.join(timeout=NAV_TIMEOUT + 10)
 
-    def _submit(self, job: Callable) -> Future:
+    def _submit(self, job: Callable, priority: int) -> Future:
         fut: Future = Future()
         self.start()
-        self._jobs.put((fut, job))
+        self._jobs.put((priority, next(self._seq), (fut, job)))
         return fut
 
     # -- the renderer's thread ----------------------------------------------------------
@@ -163,7 +169,7 @@ class Renderer:
 
     def _loop(self) -> None:
         while True:
-            item = self._jobs.get()
+            _, _, item = self._jobs.get()
             if item is None:
                 return
             fut, job = item
@@ -179,7 +185,7 @@ class Renderer:
 
     def _fail_all(self, exc: Exception) -> None:
         while True:
-            item = self._jobs.get()
+            _, _, item = self._jobs.get()
             if item is None:
                 return
             fut, _ = item
@@ -211,7 +217,7 @@ class Renderer:
         except Exception:  # noqa: BLE001 - the request was cancelled meanwhile
             headers = request.headers
         send = {k: v for k, v in headers.items() if k.lower() in FORWARD_HEADERS}
-        third_party = bool(self.site_host) and host != self.site_host
+        third_party = self.first_party is not None and not self.first_party(url)
         self.requests += 1
         f = self.fetcher.fetch(url, method=request.method, data=request.post_data_buffer, headers=send,
                                follow=False, any_type=True, max_bytes=MAX_RESOURCE_BYTES,

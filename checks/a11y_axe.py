@@ -78,7 +78,12 @@ def run(snap, profile):
         by_impact.setdefault(r["impact"], []).append(r)
     groups = {i: [{"id": r["id"], "count": r["count"], "wcag": criteria(r["tags"]), "help": r["help"],
                    "pages": [u for _, u, _ in r["pages"]]} for r in rs] for i, rs in by_impact.items() if rs}
-    details = {"by_impact": groups, "axe_version": axe.get("version", ""),
+    by_criterion: dict[str, list[str]] = {}
+    for r in rules.values():
+        for sc in criteria(r["tags"]) or ["—"]:
+            by_criterion.setdefault(sc, []).append(r["id"])
+    details = {"by_impact": groups, "by_criterion": dict(sorted(by_criterion.items())),
+               "axe_version": axe.get("version", ""),
                "pages": [{"kind": k, "url": u, "violations": len(a["violations"])} for k, u, a in runs],
                "pages_not_tested": skipped}
     n_pages = len(runs)

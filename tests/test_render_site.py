@@ -168,9 +168,9 @@ def _article(i: int, bad: bool) -> str:
 
 def test_axe_judges_a_sample_of_column_and_article_pages(audit_site):
     def site(bad_article: bool) -> dict:
-        routes = {"/": AXE_CLEAN, "/tzgg/": _column(5)}
-        for i in range(5):
-            routes[f"/tzgg/{i}.html"] = _article(i, bad=bad_article and i == 0)
+        routes = {"/": AXE_CLEAN, "/tzgg/": _column(12)}
+        for i in range(12):
+            routes[f"/tzgg/{i}.html"] = _article(i, bad=bad_article)
         return routes
 
     clean = audit_site(site(False), only=["a11y.axe"], as_of=AS_OF, render="auto")
@@ -185,5 +185,19 @@ def test_axe_judges_a_sample_of_column_and_article_pages(audit_site):
     r = next(c for c in bad.report["checks"] if c["id"] == "a11y.axe")
     assert r["status"] == "fail", r["summary"]  # image-alt is critical
     image_alt = next(v for v in r["details"]["by_impact"]["critical"] if v["id"] == "image-alt")
-    assert image_alt["pages"] == [bad.snapshot.start_url + "tzgg/0.html"]
-    assert any(e["url"].endswith("/tzgg/0.html") for e in r["evidence"])
+    articles = [p["url"] for p in r["details"]["pages"] if p["kind"] == "article"]
+    assert len(articles) == 2 and image_alt["pages"] == articles  # the clean homepage and column are not named
+    assert "image-alt" in r["details"]["by_criterion"]["1.1.1"]
+    assert {e["url"] for e in r["evidence"]} == set(articles)
+
+
+def test_a_stub_homepage_hands_the_rendered_dom_to_the_real_one(audit_site):
+    routes = script_site(ANSWERED)
+    routes["/index.html"] = routes["/"]
+    routes["/"] = '<html><head><meta http-equiv="refresh" content="0;url=/index.html"></head><body></body></html>'
+    out, rd = checks(audit_site, routes, "auto")
+    snap = out.snapshot
+    assert snap.homepage.url.endswith("/index.html")
+    assert snap.homepage.rendered and "市长信箱" in snap.homepage.text
+    assert not snap.start_page.rendered  # the stub keeps its own HTML
+    assert rd[BOARD]["status"] == "pass", rd[BOARD]["summary"]
