@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable
 
 from .crawler import CrawlOptions, Crawler, Progress
-from .gatherers import GatherContext, GatherError, run_gatherers
+from .gatherers import BUILTIN_FACTS, GatherContext, GatherError, run_gatherers
 from .profile import Profile, load_profile
 from .registry import discover
 from .report import build_report, write_outputs
@@ -99,11 +100,8 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler) -> AuditO
     if config.history:
         gather_options.setdefault("history", config.history)
     gather_options["render"] = crawler.o.render
-    facts, timing = run_gatherers(needed, snapshot, GatherContext(options=gather_options, fetcher=crawler.fetcher,
-                                                                profile=profile, renderer=crawler.renderer))
-    snapshot.add_facts(facts)
-    snapshot.gather_timing = timing
-    runs = run_checks(selected, snapshot, profile)
+    ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile, renderer=crawler.renderer)
+    facts, timing, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
     card = score(runs, profile)
     problems = list(registry.problems)
     if isinstance(facts.get("render"), GatherError):  # e.g. no chromium: say how to get one
@@ -121,6 +119,35 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler) -> AuditO
         if pdf is not None:
             paths["pdf"] = pdf
     return AuditOutcome(report, snapshot, paths)
+
+
+# Gatherers that only package what the crawl recorded: instant, and read by checks that
+# do not declare them (the rendered homepage), so they run before any check.
+CRAWL_RECORD_GATHERERS = frozenset({"render"})
+
+
+def gather_and_check(selected, needed: set[str], snapshot, ctx: GatherContext, profile):
+    """Run the gatherers and the checks; returns (facts, gather timing, runs in selection order).
+
+    The checks that read only the crawl run while the slower gatherers (search queries,
+    axe-core runs still in the browser, network probes) work: most of those wait on the
+    network or the browser, so the checks' CPU time is no longer added after them.
+    """
+    first = needed & CRAWL_RECORD_GATHERERS
+    facts, timing = run_gatherers(first, snapshot, ctx)
+    snapshot.add_facts(facts)
+    ready = [c for c in selected if set(c.gatherers) <= BUILTIN_FACTS | first]
+    later = [c for c in selected if c not in ready]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gov-audit-gatherers") as pool:
+        pending = pool.submit(run_gatherers, needed - first, snapshot, ctx)
+        early_runs = run_checks(ready, snapshot, profile)
+        more, more_timing = pending.result()
+    facts.update(more)
+    timing.update(more_timing)
+    snapshot.add_facts(more)
+    snapshot.gather_timing = timing
+    by_id = {r.check.id: r for r in early_runs + run_checks(later, snapshot, profile)}
+    return facts, timing, [by_id[c.id] for c in selected]
 
 
 def record_history(report: dict, path: str) -> dict | None:

@@ -7,6 +7,7 @@ linear and small in the number of pages.
 """
 from __future__ import annotations
 
+import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from .urls import host_of, origin_key
 
 _TREE_CACHE: "OrderedDict[int, tuple[Page, Any]]" = OrderedDict()
 _TREE_CACHE_SIZE = 64
+_TREE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ class Page:
         self.facts = facts
         self.html_z = zlib.compress(html.encode("utf-8"), 1)
         self.rendered_why = tuple(why)
-        _TREE_CACHE.pop(id(self), None)
+        with _TREE_LOCK:
+            _TREE_CACHE.pop(id(self), None)
 
     @property
     def final_url(self) -> str:
@@ -125,14 +128,16 @@ class Page:
         if self.facts.tree is not None or not self.html_z:
             return self.facts.tree
         key = id(self)
-        hit = _TREE_CACHE.get(key)
-        if hit is not None and hit[0] is self:
-            _TREE_CACHE.move_to_end(key)
-            return hit[1]
+        with _TREE_LOCK:
+            hit = _TREE_CACHE.get(key)
+            if hit is not None and hit[0] is self:
+                _TREE_CACHE.move_to_end(key)
+                return hit[1]
         tree = parse_html(self.html)  # the tree only: the facts are already extracted
-        _TREE_CACHE[key] = (self, tree)
-        while len(_TREE_CACHE) > _TREE_CACHE_SIZE:
-            _TREE_CACHE.popitem(last=False)
+        with _TREE_LOCK:  # checks and gatherers read pages from several threads
+            _TREE_CACHE[key] = (self, tree)
+            while len(_TREE_CACHE) > _TREE_CACHE_SIZE:
+                _TREE_CACHE.popitem(last=False)
         return tree
 
 
