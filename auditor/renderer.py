@@ -178,10 +178,14 @@ class Renderer:
             if self.over_budget() or self.fetcher.stop.is_set():
                 fut.set_result({"error": "time budget" if self.over_budget() else "stopped"})
                 continue
+            t0 = time.monotonic()
             try:
-                fut.set_result(job(self))
+                rec = job(self)
             except Exception as exc:  # noqa: BLE001 - one page's failure is that page's record
-                fut.set_result({"error": f"{type(exc).__name__}: {_first_line(exc)}"})
+                rec = {"error": f"{type(exc).__name__}: {_first_line(exc)}"}
+            rec["seconds"] = round(time.monotonic() - t0, 2)
+            rec["at"] = round(t0 - self._started, 2)  # when the job started, from the browser's start
+            fut.set_result(rec)
 
     def _fail_all(self, exc: Exception) -> None:
         while True:
@@ -276,30 +280,32 @@ class Renderer:
 
     def _render(self, _, url: str, *, homepage: bool) -> dict:
         rec: dict = {"url": url}
-        self._images = homepage
-        bpage = self._desktop.new_page()
+        self._images = homepage  # images only for the homepage's screenshots
         try:
-            why = self._goto(bpage, url)
-            if why:
-                rec["error"] = why
-                return rec
-            info = bpage.evaluate(_PAGE_JS)
-            html = bpage.content()
-            rec.update({
-                "final_url": bpage.url, "title": info["title"], "lang": info["lang"], "viewport": info["viewport"],
-                "html": html[:MAX_HTML], "html_truncated": len(html) > MAX_HTML,
-                "text": (info["text"] or "")[:MAX_TEXT], "links": info["links"],
-                "links_count": len(info["links"]),
-            })
+            bpage = self._desktop.new_page()
+            try:
+                why = self._goto(bpage, url)
+                if why:
+                    rec["error"] = why
+                    return rec
+                info = bpage.evaluate(_PAGE_JS)
+                html = bpage.content()
+                rec.update({
+                    "final_url": bpage.url, "title": info["title"], "lang": info["lang"], "viewport": info["viewport"],
+                    "html": html[:MAX_HTML], "html_truncated": len(html) > MAX_HTML,
+                    "text": (info["text"] or "")[:MAX_TEXT], "links": info["links"],
+                    "links_count": len(info["links"]),
+                })
+                if homepage:
+                    rec["screenshot_desktop"] = _shot(bpage, DESKTOP["width"], DESKTOP_MAX_HEIGHT, info["scroll_height"])
+                    rec["axe"] = run_axe(bpage)
+            finally:
+                _close(bpage)
             if homepage:
-                rec["screenshot_desktop"] = _shot(bpage, DESKTOP["width"], DESKTOP_MAX_HEIGHT, info["scroll_height"])
-                rec["axe"] = run_axe(bpage)
+                rec["phone"] = self._phone_view(url)
+            return rec
         finally:
-            _close(bpage)
-        if homepage:
-            rec["phone"] = self._phone_view(url)
-        self._images = False
-        return rec
+            self._images = False
 
     def _phone_view(self, url: str) -> dict:
         bpage = self._phone.new_page()

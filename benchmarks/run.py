@@ -332,11 +332,11 @@ def measure(cmd: list[str], log_prefix: Path, env: dict | None = None, cwd: Path
 
 # -- the two contenders -----------------------------------------------------------
 def run_audit(server: Nginx, pages: int, out_dir: Path, concurrency: int, rate: float, tag: str,
-              audit_root: Path = ROOT) -> dict:
+              audit_root: Path = ROOT, extra_args: tuple[str, ...] = ()) -> dict:
     report_dir = out_dir / f"audit-{tag}"
     cmd = [sys.executable, "-m", "auditor", "audit", server.url, "--out", str(report_dir),
            "--max-pages", str(pages + 50), "--max-depth", "10", "--rate", f"{rate:g}",
-           "--concurrency", str(concurrency), "--quiet", "--ignore-robots", "--timeout", "30"]
+           "--concurrency", str(concurrency), "--quiet", "--ignore-robots", "--timeout", "30", *extra_args]
     env = dict(os.environ, PYTHONPATH=str(audit_root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cpu0 = server.cpu_seconds()
     m = measure(cmd, out_dir / f"audit-{tag}", env, cwd=audit_root)
@@ -540,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="where the site's external links point (see generate_site.py)")
     p.add_argument("--audit-root", default=str(ROOT), metavar="DIR",
                    help="run the audit from this copy of the repository (to compare versions)")
+    p.add_argument("--audit-arg", action="append", default=[], metavar="ARG",
+                   help="pass ARG on to the audit command line (repeat it: --audit-arg=--render --audit-arg=never)")
     p.add_argument("--skip-scrapy", action="store_true")
     p.add_argument("--skip-audit", action="store_true")
     p.add_argument("--regenerate", action="store_true", help="rewrite the sites even if present")
@@ -585,7 +587,8 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.repeat):  # interleaved, so drift in the machine's speed hits both
                 tag = f"n{n}" + (f"-r{i + 1}" if args.repeat > 1 else "")
                 for tool in tools:
-                    m = run_audit(srv, n, out, args.concurrency, args.rate, tag, Path(args.audit_root).resolve()) \
+                    m = run_audit(srv, n, out, args.concurrency, args.rate, tag, Path(args.audit_root).resolve(),
+                                  tuple(args.audit_arg)) \
                         if tool == "audit" else run_scrapy(srv, out, args.concurrency, tag)
                     print(f"  {tool:6s} run {i + 1}: {m['wall_s']:.2f} s, {m['html_pages']} pages, "
                           f"{m.get('peak_rss_mb', '?')} MB peak RSS", file=sys.stderr)
