@@ -190,7 +190,7 @@ def _script_hints(root, page: ParsedPage) -> tuple[str, ...]:
             empty_nav = True
         elif ident and (el.tag != "div" or _LISTISH_BOX.search(ident)):
             empty_list = True
-    if empty_nav:
+    if empty_nav and anchors < 20:  # an empty sub-menu on a page full of links is no sign
         hints.append("empty navigation")
     if empty_list:
         hints.append("empty list container")

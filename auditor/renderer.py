@@ -29,7 +29,7 @@ import time
 from concurrent.futures import Future
 from typing import Callable
 
-from .urls import host_of, normalize, resolve
+from .urls import normalize, origin_key, resolve
 
 NAV_TIMEOUT = 15.0     # seconds per navigation (the 国办 probe's limit)
 SETTLE = 1.5           # seconds to wait for the network to go quiet after load
@@ -38,7 +38,7 @@ MAX_HTML = 5_000_000  # the DOM handed to the crawl; the report keeps less
 MAX_TEXT = 50_000
 MAX_LINKS = 500
 MAX_RESOURCE_BYTES = 3 * 1024 * 1024
-THIRD_PARTY_TIMEOUT = 5.0  # a CDN the closed network cannot reach must not hold the page for long
+THIRD_PARTY_TIMEOUT = 3.0  # a CDN the closed network cannot reach must not hold the page for long
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 DESKTOP_MAX_HEIGHT = 2400
@@ -211,8 +211,8 @@ class Renderer:
         kind = request.resource_type
         if kind in SKIP_TYPES or (kind == "image" and not self._images):
             return self._refuse(route, "skipped-type")
-        host = host_of(url)
-        if host in self._dead_hosts:
+        origin = origin_key(url)  # scheme, host and port: one dead port is not a dead host
+        if origin in self._dead_hosts:
             return self._refuse(route, "unreachable-host")
         if request.is_navigation_request() and self.allow is not None and self.allow(url):
             return self._refuse(route, "robots")
@@ -228,7 +228,7 @@ class Renderer:
                                timeout=THIRD_PARTY_TIMEOUT if third_party else None)
         if f.error_kind or f.status is None:
             if f.error_kind in ("dns", "connect", "timeout") and third_party:
-                self._dead_hosts.add(host)
+                self._dead_hosts.add(origin)
             return self._refuse(route, f.error_kind or "error")
         location = f.headers.get("location") if f.status in (301, 302, 303, 307, 308) else None
         if location and request.is_navigation_request() and request.frame.parent_frame is None:

@@ -86,13 +86,14 @@ SCRIPT_BUILT_HINTS = ("empty navigation", "few links and little text, but script
 
 
 def homepage_is_thin(snap) -> bool:
-    """Too little to judge absence: little text, or navigation built by scripts the audit
-    did not run — unless the browser rendered the page."""
+    """Too little to judge absence: little text, or a navigation left empty for scripts
+    (in the HTML as served, or still after the browser ran them)."""
     page = snap.homepage
     if page is None:
         return True
-    if not page.rendered and page.facts is not None \
-            and any(h in SCRIPT_BUILT_HINTS for h in page.facts.script_hints):
+    # Also after rendering: a browser that could not run the page's scripts (a script host
+    # that did not answer) leaves the navigation empty, and absence is not shown by that.
+    if page.facts is not None and any(h in SCRIPT_BUILT_HINTS for h in page.facts.script_hints):
         return True
     rendered = snap.rendered_homepage()
     rendered_len = len(rendered.get("text") or "") if rendered is not None else 0

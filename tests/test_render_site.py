@@ -201,3 +201,36 @@ def test_a_stub_homepage_hands_the_rendered_dom_to_the_real_one(audit_site):
     assert snap.homepage.rendered and "市长信箱" in snap.homepage.text
     assert not snap.start_page.rendered  # the stub keeps its own HTML
     assert rd[BOARD]["status"] == "pass", rd[BOARD]["summary"]
+
+
+def test_a_hanging_third_party_script_cannot_hang_the_render(audit_site):
+    """A blocking <script> and an XHR to a host that accepts and never answers (a CDN the
+    network cannot reach): the browser's requests time out like the crawl's, that host is
+    given up after the first failure, and the homepage is still rendered and judged."""
+    import time
+
+    from servers import RawServer, silent
+
+    hang = RawServer(silent).start()
+    try:
+        home = page("示例市人民政府", FILL + NAV_JS + f'<script src="{hang.url}cdn/jquery.js"></script>'
+                    f"<script>fetch('{hang.url}stat/count');</script>")
+        routes = dict(script_site(ANSWERED), **{"/": home})
+        t0 = time.monotonic()
+        out, rd = checks(audit_site, routes, "auto", timeout=2)
+        took = time.monotonic() - t0
+    finally:
+        hang.stop()
+    assert took < 40, took
+    render = out.report["crawl"]["render"]
+    assert render["pages"][0]["why"] == ["homepage"] and render["pages"][0]["applied"], render
+    assert sum(render["refused"].values()) >= 2, render["refused"]  # the timed-out script, the XHR given up
+    assert rd[BOARD]["status"] == "pass", rd[BOARD]["summary"]
+
+
+def test_a_nav_the_browser_could_not_build_is_no_proof_of_absence(audit_site):
+    routes = script_site(ANSWERED)
+    routes["/api/nav.json"] = Response("error", status=500, content_type="text/plain")
+    out, rd = checks(audit_site, routes, "auto")
+    assert out.snapshot.homepage.rendered  # rendered, but the nav is still empty
+    assert rd[BOARD]["status"] == "unknown", rd[BOARD]["summary"]  # not a false veto failure
