@@ -64,11 +64,12 @@ def serve(name: str):
         s.stop()
 
 
-def audit(name: str) -> dict:
+def audit(name: str, render: str = "never") -> dict:
     from auditor.audit import AuditConfig, run_audit
     from auditor.crawler import CrawlOptions
     with serve(name) as url:
-        outcome = run_audit(url, AuditConfig(crawl=CrawlOptions(rate=500), profile=PROFILES[name], as_of=AS_OF), None)
+        outcome = run_audit(url, AuditConfig(crawl=CrawlOptions(rate=500), profile=PROFILES[name], as_of=AS_OF,
+                                             gather_options={"render": render}), None)
     return {c["id"]: c for c in outcome.report["checks"]}
 
 
@@ -89,8 +90,8 @@ class Row:
         return self.want == self.got
 
 
-def compare(name: str) -> list[Row]:
-    got = audit(name)
+def compare(name: str, render: str = "never") -> list[Row]:
+    got = audit(name, render)
     rows = []
     for cid, spec in sorted(expected(name).items()):
         actual = got[cid]["status"] if cid in got else "(missing)"
@@ -122,5 +123,5 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
-def all_rows() -> list[Row]:
-    return [r for name in PROFILES for r in compare(name)]
+def all_rows(render: str = "never") -> list[Row]:
+    return [r for name in PROFILES for r in compare(name, render)]

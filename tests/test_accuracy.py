@@ -58,3 +58,12 @@ def test_ministry_pages_are_gbk_with_one_wrong_header():
     else:
         raise AssertionError("ministry pages should be GBK bytes")
     assert routes["/zwgk/ndbg/index.html"].content_type == "text/html; charset=utf-8"
+
+
+@pytest.mark.skipif(__import__("auditor.browser", fromlist=["x"]).unavailable_reason() is not None,
+                    reason="needs chromium (apt-get install -y chromium)")
+def test_the_browser_changes_no_verdict_on_the_fixture_sites():
+    """--render auto (the CLI default) on the same sites: rendering the homepage and the
+    script-built pages must not turn any expected verdict into another one."""
+    bad = [f"{r.site} {r.check}: expected {r.want}, got {r.got}" for r in accuracy.all_rows("auto") if not r.ok]
+    assert not bad, "\n".join(bad)
