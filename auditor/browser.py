@@ -44,7 +44,7 @@ def unavailable_reason() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the playwright Python package is missing; install it with: pip install 'gov-audit[render]'"
+        return "the playwright Python package is missing; install it with: pip install playwright"
     return None
 
 

@@ -53,7 +53,7 @@ def run(snap, profile):
     home = facts["homepage"]
     axe = home.get("axe") or {}
     if axe.get("state") != "done":
-        reason = "未安装 axe-playwright-python（pip install 'gov-audit[render]'）" if axe.get("state") == "not-installed" \
+        reason = "未安装 axe-playwright-python（pip install axe-playwright-python）" if axe.get("state") == "not-installed" \
             else f"axe-core 运行出错：{axe.get('error')}"
         return Result.unknown(T(reason, f"axe-core not run: {axe.get('state')} {axe.get('error') or ''}".strip()))
     # The homepage, then the sampled column and article pages (the axe gatherer).
