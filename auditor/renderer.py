@@ -103,7 +103,7 @@ class Renderer:
         self._thread: threading.Thread | None = None
         self._started = 0.0
         self._images = False       # whether the current job fetches images (screenshots)
-        self._dead_hosts: set[str] = set()
+        self._dead_origins: set[str] = set()
         self._redirect_to: str | None = None
 
     # -- any thread -----------------------------------------------------------------
@@ -115,7 +115,7 @@ class Renderer:
         return self
 
     def over_budget(self) -> bool:
-        return self._started and time.monotonic() - self._started > self.budget
+        return bool(self._started) and time.monotonic() - self._started > self.budget
 
     def render(self, url: str, *, homepage: bool = False) -> Future:
         """The page's rendered record; the homepage also gets screenshots, axe and the phone view."""
@@ -212,7 +212,7 @@ class Renderer:
         if kind in SKIP_TYPES or (kind == "image" and not self._images):
             return self._refuse(route, "skipped-type")
         origin = origin_key(url)  # scheme, host and port: one dead port is not a dead host
-        if origin in self._dead_hosts:
+        if origin in self._dead_origins:
             return self._refuse(route, "unreachable-host")
         if request.is_navigation_request() and self.allow is not None and self.allow(url):
             return self._refuse(route, "robots")
@@ -228,7 +228,7 @@ class Renderer:
                                timeout=THIRD_PARTY_TIMEOUT if third_party else None)
         if f.error_kind or f.status is None:
             if f.error_kind in ("dns", "connect", "timeout") and third_party:
-                self._dead_hosts.add(origin)
+                self._dead_origins.add(origin)
             return self._refuse(route, f.error_kind or "error")
         location = f.headers.get("location") if f.status in (301, 302, 303, 307, 308) else None
         if location and request.is_navigation_request() and request.frame.parent_frame is None:
