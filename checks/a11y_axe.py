@@ -24,6 +24,16 @@ def _rank(impact: str) -> int:
     return IMPACTS.index(impact) if impact in IMPACTS else len(IMPACTS)
 
 
+def gbt_level(tags) -> str:
+    """GB/T 37668 level an axe rule stands for: WCAG A → 一级, AA → 二级 (rules digest §2.9)."""
+    tags = set(tags)
+    if tags & {"wcag2a", "wcag21a"}:
+        return "一级"
+    if tags & {"wcag2aa", "wcag21aa"}:
+        return "二级"
+    return "—"
+
+
 def criteria(tags) -> list[str]:
     """WCAG success criteria of an axe rule: tag wcag143 → 1.4.3."""
     return [".".join(m.groups()) for m in map(_SC.match, tags) if m]
@@ -82,7 +92,10 @@ def run(snap, profile):
     for r in rules.values():
         for sc in criteria(r["tags"]) or ["—"]:
             by_criterion.setdefault(sc, []).append(r["id"])
-    details = {"by_impact": groups, "by_criterion": dict(sorted(by_criterion.items())),
+    by_level: dict[str, list[str]] = {}
+    for r in rules.values():
+        by_level.setdefault(gbt_level(r["tags"]), []).append(r["id"])
+    details = {"by_impact": groups, "by_criterion": dict(sorted(by_criterion.items())), "by_gbt_level": by_level,
                "axe_version": axe.get("version", ""),
                "pages": [{"kind": k, "url": u, "violations": len(a["violations"])} for k, u, a in runs],
                "pages_not_tested": skipped}
@@ -99,8 +112,10 @@ def run(snap, profile):
             for kind, url, v in r["pages"][:3]:
                 node = v["nodes"][0] if v["nodes"] else {}
                 evidence.append(Evidence(url, node.get("html") or node.get("target") or "",
-                                         T(f"[{IMPACT_ZH.get(impact, impact)}] {r['id']}（WCAG {sc}）：{r['help']}，{v['count']} 处",
-                                           f"[{impact}] {r['id']} (WCAG {sc}): {r['help']}, {v['count']} elements")))
+                                         T(f"[{IMPACT_ZH.get(impact, impact)}] {r['id']}（WCAG {sc}，GB/T 37668 {gbt_level(r['tags'])}）："
+                                           f"{r['help']}，{v['count']} 处",
+                                           f"[{impact}] {r['id']} (WCAG {sc}, GB/T 37668 level {gbt_level(r['tags'])}): "
+                                           f"{r['help']}, {v['count']} elements")))
     counts_zh = "，".join(f"{IMPACT_ZH[i]} {len(by_impact[i])} 类" for i in IMPACTS if by_impact.get(i))
     counts_en = ", ".join(f"{len(by_impact[i])} {i}" for i in IMPACTS if by_impact.get(i))
     summary = T(f"axe-core 在{scope_zh}发现 {len(rules)} 类 WCAG 违规：{counts_zh}",

@@ -188,6 +188,7 @@ def test_axe_judges_a_sample_of_column_and_article_pages(audit_site):
     articles = [p["url"] for p in r["details"]["pages"] if p["kind"] == "article"]
     assert len(articles) == 2 and image_alt["pages"] == articles  # the clean homepage and column are not named
     assert "image-alt" in r["details"]["by_criterion"]["1.1.1"]
+    assert "image-alt" in r["details"]["by_gbt_level"]["一级"]  # WCAG A: GB/T 37668 一级
     assert {e["url"] for e in r["evidence"]} == set(articles)
 
 
