@@ -200,3 +200,15 @@ def test_identity_checks_read_a_footer_built_by_scripts(tmp_path):
     assert static["identity.icp"]["status"] == "unknown"
     assert rendered["identity.icp"]["status"] == "pass", rendered["identity.icp"]["summary"]
     assert "鲁ICP备12345678号-1" in rendered["identity.icp"]["summary"]["zh"]
+
+
+@needs_browser
+def test_always_renders_complete_depth_one_pages_too(tmp_path):
+    home = page("某市人民政府", FILLER + '<a href="/tz/">通知公告</a> <a href="/about/">概况</a>', head=VIEWPORT)
+    routes = {"/": home, "/tz/": LIST_BY_SCRIPT, "/about/": page("概况", FILLER + FILLER),
+              "/tz/1.html": page("通知", FILLER)}
+    outcome, site = audit(tmp_path, routes, only=["site.mobile"], render="always")
+    rendered = {p["url"]: p["why"] for p in outcome.snapshot.facts["render"]["pages"]}
+    assert rendered == {site.url + "tz/": ["always"], site.url + "about/": ["always"]}
+    # The depth-2 article is not rendered by any mode: always means one click deep.
+    assert not outcome.snapshot.page(site.url + "tz/1.html").rendered
