@@ -179,13 +179,16 @@ def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
             continue
         if is_pagination(page.final_url):
             continue
+        # An article's 相关文章 list is no column. Asked first: it reads facts already in
+        # memory, and most pages of a site are articles, whose trees need not be parsed.
+        if is_article_page(page, as_of):
+            continue
         items = page_items(page, as_of)
         dated = [i for i in items if i.date is not None and i.date_source == "row"]
         empty = says_empty(page.text) and len(dated) == 0
         if len(dated) < MIN_DATED_ITEMS and not empty:
             continue
-        # An article's 相关文章 list, or a "page not found" served with 200, is no column.
-        if is_article_page(page, as_of) or (empty and is_soft_404(page)):
+        if empty and is_soft_404(page):  # a "page not found" served with 200
             continue
         name, source = column_name(snapshot, page)
         klass, days = classify(name, profile)
