@@ -504,6 +504,9 @@ class _RenderPlan:
     rendered DOM, for the crawler to follow their new links.
     """
 
+    # Queue wait included: the browser's start (slow under load) and the jobs before this one.
+    JOB_DEADLINE = 150.0
+
     def __init__(self, crawler: "Crawler") -> None:
         from .renderer import Renderer
 
@@ -514,7 +517,7 @@ class _RenderPlan:
         self.scope = crawler.scope
         self.renderer = crawler.renderer = Renderer(crawler.fetcher, allow=crawler._allow_navigation,
                                                     first_party=crawler.scope.in_scope).start()
-        self.requested: dict[Future, tuple[Page, tuple[str, ...], bool]] = {}
+        self.requested: dict[Future, tuple[Page, tuple[str, ...], bool, float]] = {}
         self.records: list[dict] = []
         self.homepage: dict | None = None
         self.sent_home = False
@@ -529,6 +532,19 @@ class _RenderPlan:
         return bool(self.requested)
 
     def futures(self) -> list[Future]:
+        """The renders still awaited; one the browser has not answered in JOB_DEADLINE seconds
+        is given up (its page keeps its static HTML), so a wedged browser never holds the crawl."""
+        now = time.monotonic()
+        for fut, (page, why, homepage, sent) in list(self.requested.items()):
+            if not fut.done() and now - sent > self.JOB_DEADLINE:
+                del self.requested[fut]
+                fut.cancel()
+                rec = {"url": page.final_url, "why": list(why),
+                       "error": f"the browser did not answer in {self.JOB_DEADLINE:.0f} s"}
+                if homepage:
+                    self.homepage = rec
+                else:
+                    self.records.append(rec)
         return list(self.requested)
 
     def owns(self, fut: Future) -> bool:
@@ -577,10 +593,11 @@ class _RenderPlan:
 
     def _send(self, page: Page, why: tuple[str, ...], homepage: bool) -> None:
         # The page's final URL: the browser is not sent through redirects the crawl has seen.
-        self.requested[self.renderer.render(page.final_url, homepage=homepage)] = (page, why, homepage)
+        self.requested[self.renderer.render(page.final_url, homepage=homepage)] = (page, why, homepage,
+                                                                                   time.monotonic())
 
     def take(self, fut: Future, pages: dict[str, Page]) -> list[Page]:
-        page, why, homepage = self.requested.pop(fut)
+        page, why, homepage, _ = self.requested.pop(fut)
         try:
             rec = fut.result()
         except Exception as exc:  # noqa: BLE001 - BrowserUnavailable: no browser, no render

@@ -46,6 +46,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_NODES = 3
 MAX_REDIRECTS = 5
 RENDER_FIRST, AXE_LATER, STOP = 0, 1, 2  # job priorities
+CLOSE_WAIT = 5.0  # seconds close() waits for a job still running
 # Request headers the browser's request passes on to the fetcher (the fetcher sets its
 # own User-Agent, Accept-Encoding and Host; hop-by-hop headers do not travel).
 FORWARD_HEADERS = ("accept", "accept-language", "cookie", "referer", "origin", "content-type",
@@ -105,6 +106,7 @@ class Renderer:
         self._images = False       # whether the current job fetches images (screenshots)
         self._dead_origins: set[str] = set()
         self._redirect_to: str | None = None
+        self._closing = False
 
     # -- any thread -----------------------------------------------------------------
     def start(self) -> "Renderer":
@@ -125,8 +127,11 @@ class Renderer:
         """axe-core on one page: ``{"url", "final_url", "axe"}`` or ``{"url", "error"}``."""
         return self._submit(lambda b: self._axe_only(b, url), AXE_LATER)
 
-    def close(self) -> None:
-        """Stop the thread (after the job at hand) and the browser; queued jobs are cancelled."""
+    def close(self, wait: float = CLOSE_WAIT) -> None:
+        """Stop the thread and the browser; queued jobs are cancelled, the browser's requests
+        from now on refused. A job still running is waited for ``wait`` seconds at most: the
+        thread is a daemon and ends (closing the browser) when that job's own timeouts run out."""
+        self._closing = True
         if self._thread is None:
             return
         while True:
@@ -137,7 +142,7 @@ class Renderer:
             if item is not None:
                 item[0].cancel()
         self._jobs.put((STOP, next(self._seq), None))
-        self._thread.join(timeout=NAV_TIMEOUT + 10)
+        self._thread.join(timeout=wait)
 
     def _submit(self, job: Callable, priority: int) -> Future:
         fut: Future = Future()
@@ -208,6 +213,8 @@ class Renderer:
         if not url.startswith(("http://", "https://")):
             route.continue_()
             return
+        if self._closing:
+            return self._refuse(route, "closing")
         kind = request.resource_type
         if kind in SKIP_TYPES or (kind == "image" and not self._images):
             return self._refuse(route, "skipped-type")

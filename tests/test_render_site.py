@@ -235,3 +235,24 @@ def test_a_nav_the_browser_could_not_build_is_no_proof_of_absence(audit_site):
     out, rd = checks(audit_site, routes, "auto")
     assert out.snapshot.homepage.rendered  # rendered, but the nav is still empty
     assert rd[BOARD]["status"] == "unknown", rd[BOARD]["summary"]  # not a false veto failure
+
+
+def test_a_browser_that_does_not_answer_never_holds_the_crawl(audit_site, monkeypatch):
+    """A render still unanswered after the job deadline is given up: the crawl ends, the page
+    keeps its static HTML, and the report says why."""
+    import time
+
+    from auditor.crawler import _RenderPlan
+    from servers import trickle_body
+
+    monkeypatch.setattr(_RenderPlan, "JOB_DEADLINE", 1.0)
+    routes = script_site(ANSWERED)
+    routes["/"] = page("示例市人民政府", FILL + NAV_JS + '<script src="/slow.js"></script>')
+    routes["/slow.js"] = trickle_body(0.2, content_type="application/javascript", max_seconds=8)
+    t0 = time.monotonic()
+    out, rd = checks(audit_site, routes, "auto", timeout=20)
+    assert time.monotonic() - t0 < 15
+    home = out.report["crawl"]["render"]["pages"][0]
+    assert home["why"] == ["homepage"] and "did not answer" in home["error"], home
+    assert not out.snapshot.homepage.rendered
+    assert rd[BOARD]["status"] == "unknown", rd[BOARD]["summary"]
