@@ -21,6 +21,7 @@ from . import robots as robots_mod
 from .decode import decode_html
 from .fetch import Fetch, Fetcher, retry_after_seconds
 from .parse import extract
+from .renderplan import RenderPlan
 from .snapshot import Page, ScriptSource, Snapshot
 from .urls import Scope, host_of, is_asset, is_attachment, normalize
 from .watchdog import WATCHDOG
@@ -161,7 +162,8 @@ class Crawler:
             self.fetcher.limiter.set_min_interval(host_of(start), policy.crawl_delay)
         self.policy = policy
         site_host = host_of(start)
-        render = _RenderPlan(self) if o.render in ("auto", "always") and not self.stop.is_set() else None
+        self.named_urls = {start}  # the page the user named, and where it led (see _allow_navigation)
+        render = RenderPlan(self) if o.render in ("auto", "always") and not self.stop.is_set() else None
         paused = 0.0
         if policy.retry_after is not None and policy.retry_after > MAX_RETRY_AFTER:
             # Even robots.txt got "come back much later": do not knock again.
@@ -359,8 +361,10 @@ class Crawler:
 
     # -- workers --------------------------------------------------------------
     def _allow_navigation(self, url: str) -> str | None:
-        """The browser's navigations obey robots.txt as the crawl's fetches do."""
-        if self.o.ignore_robots:
+        """The browser's navigations obey robots.txt as the crawl's fetches do, with the same
+        one exception: the page the user named, which the crawl fetches even when robots.txt
+        could not be read (see run())."""
+        if url in self.named_urls:
             return None
         return self._allow(url)
 
@@ -494,158 +498,6 @@ class Crawler:
             self.request_stop("interrupted")
         finally:
             ex.shutdown(wait=True, cancel_futures=True)
-
-
-class _RenderPlan:
-    """Which pages the browser renders during the crawl, and what comes back.
-
-    Lives in the coordinating thread: ``offer`` is called for each page fetched,
-    ``take`` for each finished render; both return the pages whose facts are now the
-    rendered DOM, for the crawler to follow their new links.
-    """
-
-    # Queue wait included: the browser's start (slow under load) and the jobs before this one.
-    JOB_DEADLINE = 150.0
-
-    def __init__(self, crawler: "Crawler") -> None:
-        from .renderer import Renderer
-
-        o = crawler.o
-        self.mode = o.render
-        self.cap = o.render_cap if o.render_cap is not None else (10 if o.render == "always" else 8)
-        self.max_depth = 1 if o.render == "always" else o.render_max_depth
-        self.scope = crawler.scope
-        self.renderer = crawler.renderer = Renderer(crawler.fetcher, allow=crawler._allow_navigation,
-                                                    first_party=crawler.scope.in_scope).start()
-        self.requested: dict[Future, tuple[Page, tuple[str, ...], bool, float]] = {}
-        self.records: list[dict] = []
-        self.homepage: dict | None = None
-        self.sent_home = False
-        self.others = 0
-        self.parked: dict[str, tuple[dict, str, tuple[str, ...]]] = {}  # rendered at a URL not crawled yet
-        self.axe_wanted = {"column": o.axe_sample[0], "article": o.axe_sample[1]}
-        self.axe_jobs: list[tuple[str, str, Future]] = []
-        self.today = datetime.now(timezone.utc).date()
-
-    @property
-    def pending(self) -> bool:
-        return bool(self.requested)
-
-    def futures(self) -> list[Future]:
-        """The renders still awaited; one the browser has not answered in JOB_DEADLINE seconds
-        is given up (its page keeps its static HTML), so a wedged browser never holds the crawl."""
-        now = time.monotonic()
-        for fut, (page, why, homepage, sent) in list(self.requested.items()):
-            if not fut.done() and now - sent > self.JOB_DEADLINE:
-                del self.requested[fut]
-                fut.cancel()
-                rec = {"url": page.final_url, "why": list(why),
-                       "error": f"the browser did not answer in {self.JOB_DEADLINE:.0f} s"}
-                if homepage:
-                    self.homepage = rec
-                else:
-                    self.records.append(rec)
-        return list(self.requested)
-
-    def owns(self, fut: Future) -> bool:
-        return fut in self.requested
-
-    def offer(self, task: _Task, page: Page) -> list[Page]:
-        applied = []
-        parked = self.parked.pop(page.final_url, None)
-        if parked is not None and page.is_html:
-            if self._apply(page, *parked):
-                applied.append(page)
-        if task.kind != "page" or not page.is_html or not page.ok or page.rendered:
-            return applied
-        if task.depth == 0 and not self.sent_home:
-            self.sent_home = True  # the page the user named, wherever its redirects went
-            self._send(page, ("homepage",), homepage=True)
-            return applied
-        if not self.scope.in_scope(page.final_url):
-            return applied
-        self._sample_for_axe(task, page)
-        if self.others >= self.cap or task.depth > self.max_depth:
-            return applied
-        why = ("always",) if self.mode == "always" else page.facts.script_hints
-        if why:
-            self.others += 1
-            self._send(page, why, homepage=False)
-        return applied
-
-    def _sample_for_axe(self, task: _Task, page: Page) -> None:
-        """axe-core's sample, picked as pages arrive so the browser tests them while the
-        crawl goes on: list pages one click from the homepage, then articles."""
-        if not any(self.axe_wanted.values()):
-            return
-        from .columns import is_article_page
-
-        article = is_article_page(page, self.today)
-        if article and task.depth >= 2:
-            kind = "article"
-        elif not article and task.depth == 1 and sum(1 for l in page.links if l.tag == "a") >= 10:
-            kind = "column"  # a list page: many links, not an article
-        else:
-            return
-        if self.axe_wanted[kind] > 0:
-            self.axe_wanted[kind] -= 1
-            self.axe_jobs.append((kind, page.final_url, self.renderer.axe(page.final_url)))
-
-    def _send(self, page: Page, why: tuple[str, ...], homepage: bool) -> None:
-        # The page's final URL: the browser is not sent through redirects the crawl has seen.
-        self.requested[self.renderer.render(page.final_url, homepage=homepage)] = (page, why, homepage,
-                                                                                   time.monotonic())
-
-    def take(self, fut: Future, pages: dict[str, Page]) -> list[Page]:
-        page, why, homepage, _ = self.requested.pop(fut)
-        try:
-            rec = fut.result()
-        except Exception as exc:  # noqa: BLE001 - BrowserUnavailable: no browser, no render
-            rec = {"url": page.final_url, "error": f"{type(exc).__name__}: {exc}", "unavailable": True}
-        rec["why"] = list(why)
-        if "html" in rec:
-            from .renderer import script_links
-
-            rec["script_links"] = script_links(rec, (l.url for l in page.facts.links if l.tag in ("a", "area")))
-        if homepage:
-            self.homepage = rec
-        else:
-            self.records.append(rec)
-        if "error" in rec or "html" not in rec:
-            return []
-        # The DOM goes into the page (compressed); only the homepage's record keeps it too.
-        html = rec["html"] if homepage else rec.pop("html")
-        target = page
-        final = rec.get("final_url") or page.final_url
-        if normalize(final) != normalize(page.final_url):
-            # Scripts or a meta refresh took the browser elsewhere (a stub homepage):
-            # the DOM belongs to that page, which may not be crawled yet.
-            target = next((p for p in pages.values() if p.final_url == final), None)
-            if target is None:
-                self.parked[final] = (rec, html, why)
-                return []
-        return [target] if self._apply(target, rec, html, why) else []
-
-    def _apply(self, page: Page, rec: dict, html: str, why: tuple[str, ...]) -> bool:
-        """The rendered DOM becomes the page's facts — unless the browser saw less than the
-        server sent (a script that emptied the page, an error shown instead)."""
-        if page.rendered or not page.is_html:
-            return False
-        static = page.facts
-        facts = extract(html, page.final_url, keep_tree=static.tree is not None)
-        if len(facts.text) < 0.5 * len(static.text) and len(facts.links) < len(static.links):
-            rec["applied"] = False
-            rec["not_applied_why"] = "the rendered page shows less than the HTML as served"
-            return False
-        page.use_rendered(facts, html, why)
-        rec["applied"] = True
-        return True
-
-    def summary(self) -> dict:
-        r = self.renderer
-        return {"mode": self.mode, "homepage": self.homepage, "pages": self.records,
-                "axe_jobs": list(self.axe_jobs), "requests": r.requests, "refused": dict(r.refused),
-                "unavailable": str(r.error) if r.error is not None else None}
 
 
 def _origin_key(url: str) -> str:

@@ -242,10 +242,10 @@ def test_a_browser_that_does_not_answer_never_holds_the_crawl(audit_site, monkey
     keeps its static HTML, and the report says why."""
     import time
 
-    from auditor.crawler import _RenderPlan
+    from auditor.renderplan import RenderPlan
     from servers import trickle_body
 
-    monkeypatch.setattr(_RenderPlan, "JOB_DEADLINE", 1.0)
+    monkeypatch.setattr(RenderPlan, "JOB_DEADLINE", 1.0)
     routes = script_site(ANSWERED)
     routes["/"] = page("示例市人民政府", FILL + NAV_JS + '<script src="/slow.js"></script>')
     routes["/slow.js"] = trickle_body(0.2, content_type="application/javascript", max_seconds=8)
@@ -256,3 +256,16 @@ def test_a_browser_that_does_not_answer_never_holds_the_crawl(audit_site, monkey
     assert home["why"] == ["homepage"] and "did not answer" in home["error"], home
     assert not out.snapshot.homepage.rendered
     assert rd[BOARD]["status"] == "unknown", rd[BOARD]["summary"]
+
+
+def test_unreadable_robots_txt_still_renders_the_named_page_only(audit_site):
+    """robots.txt answering 500 means "disallow all" except the page the user named (RFC 9309,
+    as the crawl does): the browser renders that page, and follows none of its script links."""
+    routes = script_site(ANSWERED)
+    routes["/robots.txt"] = Response("oops", status=500, content_type="text/plain")
+    out = audit_site(routes, only=["site.mobile", BOARD], as_of=AS_OF, render="auto")
+    snap = out.snapshot
+    assert snap.homepage.rendered and "市长信箱" in snap.homepage.text
+    assert snap.page(snap.start_url + "hdjl/") is None
+    assert snap.why_not_fetched(snap.start_url + "hdjl/") == "robots"
+    assert next(c for c in out.report["checks"] if c["id"] == "site.mobile")["status"] in ("pass", "warn", "fail")
