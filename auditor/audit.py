@@ -99,7 +99,6 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler) -> AuditO
         gather_options.setdefault(key, getattr(config.crawl, key, None))
     if config.history:
         gather_options.setdefault("history", config.history)
-    gather_options["render"] = crawler.o.render
     ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile, renderer=crawler.renderer)
     facts, timing, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
     card = score(runs, profile)

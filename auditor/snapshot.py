@@ -251,6 +251,11 @@ class Snapshot:
             return out
         out.append(("footer", page.final_url, page.footer_text))
         out.append(("page", page.final_url, page.text))
+        if page.rendered:
+            # The page as served too: a script may have replaced what it said, and a long
+            # rendered page may push its footer past the text cap.
+            out.append(("footer", page.final_url, page.static_facts.footer_text))
+            out.append(("page", page.final_url, page.static_facts.text))
         for s in page.facts.inline_scripts:
             out.append(("inline-script", page.final_url, s))
         out.append(("html", page.final_url, page.html))

@@ -117,9 +117,9 @@ def footer_evidence(page) -> Evidence:
 
 def thin_unknown(what: T) -> Result:
     return Result.unknown(T(
-        f"首页的文字或导航可能由脚本生成（未经浏览器渲染），无法确认是否有{what.zh}；可用 --render auto 渲染后再查",
-        f"the homepage's text or navigation is probably built by scripts (not rendered), so the {what.en} "
-        "could not be confirmed absent; audit with --render auto"))
+        f"首页的文字或导航可能由脚本生成而未能读到，无法确认是否有{what.zh}（未渲染时可用 --render auto 再查）",
+        f"the homepage's text or navigation is probably built by scripts and could not be read, so the {what.en} "
+        "could not be confirmed absent (if it was not rendered, audit with --render auto)"))
 
 
 # -- where footer items and embedded widgets live ---------------------------------
