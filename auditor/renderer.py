@@ -221,8 +221,13 @@ class Renderer:
         origin = origin_key(url)  # scheme, host and port: one dead port is not a dead host
         if origin in self._dead_origins:
             return self._refuse(route, "unreachable-host")
-        if request.is_navigation_request() and self.allow is not None and self.allow(url):
+        navigation = request.is_navigation_request()
+        if navigation and self.allow is not None and self.allow(url):
             return self._refuse(route, "robots")
+        # The page's own navigation gets its redirects one hop at a time (see below); anything
+        # else is followed by the fetcher, since Chromium would follow a fulfilled redirect
+        # itself, past this route (frames' hops obey robots.txt on the way).
+        main_frame = navigation and request.frame.parent_frame is None
         try:
             headers = request.all_headers()
         except Exception:  # noqa: BLE001 - the request was cancelled meanwhile
@@ -231,18 +236,17 @@ class Renderer:
         third_party = self.first_party is not None and not self.first_party(url)
         self.requests += 1
         f = self.fetcher.fetch(url, method=request.method, data=request.post_data_buffer, headers=send,
-                               follow=False, any_type=True, max_bytes=MAX_RESOURCE_BYTES,
-                               timeout=THIRD_PARTY_TIMEOUT if third_party else None)
+                               follow=not main_frame, allow=self.allow if navigation else None, any_type=True,
+                               max_bytes=MAX_RESOURCE_BYTES, timeout=THIRD_PARTY_TIMEOUT if third_party else None)
         if f.error_kind or f.status is None:
             if f.error_kind in ("dns", "connect", "timeout") and third_party:
                 self._dead_origins.add(origin)
             return self._refuse(route, f.error_kind or "error")
         location = f.headers.get("location") if f.status in (301, 302, 303, 307, 308) else None
-        if location and request.is_navigation_request() and request.frame.parent_frame is None:
-            # Chromium follows a fulfilled redirect itself, past the route; _goto navigates
-            # to the target instead, so every hop goes through the fetcher.
-            # (An empty page stands in for the hop: an aborted navigation would leave an
-            # error page racing the next one.)
+        if location and main_frame:
+            # _goto navigates to the target, so every hop goes through the fetcher. (An empty
+            # page stands in for the hop: an aborted navigation would leave an error page
+            # racing the next one.)
             self._redirect_to = resolve(url, location)
             try:
                 route.fulfill(status=200, content_type="text/html", body=b"")

@@ -269,3 +269,23 @@ def test_unreadable_robots_txt_still_renders_the_named_page_only(audit_site):
     assert snap.page(snap.start_url + "hdjl/") is None
     assert snap.why_not_fetched(snap.start_url + "hdjl/") == "robots"
     assert next(c for c in out.report["checks"] if c["id"] == "site.mobile")["status"] in ("pass", "warn", "fail")
+
+
+def test_subresource_redirects_go_through_the_fetcher_too(audit_site):
+    """A script behind a redirect: the fetcher follows the hop (Chromium would follow a fulfilled
+    redirect by itself, past the rate limit); the nav it builds still appears."""
+    from servers import LoopbackSite
+
+    routes = script_site(ANSWERED)
+    routes["/"] = page("示例市人民政府", FILL + '<div id="nav"></div><script src="/old/nav.js"></script>')
+    routes["/old/nav.js"] = Response("", 302, {"Location": "/static/nav.js"})
+    routes["/static/nav.js"] = Response(NAV_JS.split("<script>")[1].split("</script>")[0],
+                                        content_type="application/javascript")
+    site = LoopbackSite(routes).start()
+    try:
+        out, rd = checks(audit_site, site, "auto")
+        ua = {h.path: h.headers.get("user-agent", "") for h in site.log}
+    finally:
+        site.stop()
+    assert "市长信箱" in out.snapshot.homepage.text
+    assert "gov-audit" in ua["/static/nav.js"].lower(), ua  # fetched by the audit, not by Chromium itself
