@@ -448,8 +448,13 @@ class Crawler:
         for page in pages.values():
             if page.depth > max(o.link_check_depth, hops) or page.facts is None:
                 continue
+            # A rendered page: the links scripts wrote are checked, but not the resources
+            # scripts inserted (counters, beacons, ad slots), which a visitor never follows.
+            served = {l.url for l in page.static_facts.links} if page.rendered else None
             for link in page.facts.links:
                 if link.tag not in LINK_CHECK_TAGS:
+                    continue
+                if served is not None and link.tag not in ("a", "area") and link.url not in served:
                     continue
                 if link.tag == "link" and any(r in link.rel for r in LINK_CHECK_SKIP_REL):
                     continue

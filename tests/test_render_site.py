@@ -289,3 +289,24 @@ def test_subresource_redirects_go_through_the_fetcher_too(audit_site):
         site.stop()
     assert "市长信箱" in out.snapshot.homepage.text
     assert "gov-audit" in ua["/static/nav.js"].lower(), ua  # fetched by the audit, not by Chromium itself
+
+
+def test_resources_scripts_insert_are_not_link_checked_but_their_links_are(audit_site):
+    """A counter script inserted by an inline snippet (as 百度统计 does) is no broken link of the
+    homepage, even when its host does not answer; a dead link the script-built nav writes is."""
+    from servers import free_port_refusing
+
+    dead = f"http://127.0.0.1:{free_port_refusing()}/"
+    routes = script_site(ANSWERED)
+    routes["/api/nav.json"] = Response(json.dumps([["/hdjl/", "市长信箱"], ["/gone/", "已删除栏目"]], ensure_ascii=False),
+                                       content_type="application/json; charset=utf-8")
+    routes["/"] = page("示例市人民政府", FILL + NAV_JS + "<script>var s = document.createElement('script');"
+                       f"s.src = '{dead}hm.js?abc'; document.head.appendChild(s);</script>")
+    out = audit_site(routes, only=["links.homepage"], as_of=AS_OF, render="auto")
+    snap = out.snapshot
+    assert any(l.url.startswith(dead) for l in snap.homepage.links)  # in the rendered DOM
+    assert not any(u.startswith(dead) for u in snap.link_checks)  # but not checked
+    r = next(c for c in out.report["checks"] if c["id"] == "links.homepage")
+    assert r["status"] == "fail", r["summary"]
+    assert any("/gone/" in (e["url"] or "") for e in r["evidence"]), r["evidence"]
+    assert not any(dead in (e["url"] or "") for e in r["evidence"])
