@@ -469,6 +469,12 @@ class Fetcher:
             spent += time.monotonic() - hop_start
             peer = getattr(resp, "gov_audit_peer", None)
             headers = {k.lower(): v for k, v in resp.headers.items()}
+            cookies = _set_cookies(resp)
+            if len(cookies) > 1:
+                # requests folds repeated Set-Cookie headers with ", ", which breaks cookies
+                # holding an Expires date; one per line keeps them apart (the browser's
+                # route.fulfill splits set-cookie on newlines).
+                headers["set-cookie"] = "\n".join(cookies)
             status = resp.status_code
             if status == 429 or status == 503:
                 # Slow the host down for every later request, pages and link checks alike.
@@ -722,6 +728,16 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
                         requests.exceptions.InvalidSchema, urllib3.exceptions.LocationParseError)):
         return "bad-url", _short(exc)
     return "error", _short(exc) or type(exc).__name__
+
+
+def _set_cookies(resp) -> list[str]:
+    """Every Set-Cookie header of a response, one string each (urllib3 keeps them apart)."""
+    raw = getattr(resp, "raw", None)
+    getlist = getattr(getattr(raw, "headers", None), "getlist", None)
+    try:
+        return list(getlist("set-cookie")) if getlist else []
+    except Exception:  # noqa: BLE001 - a response without raw headers: nothing to split
+        return []
 
 
 def same_document(a: str, b: str) -> bool:

@@ -310,3 +310,34 @@ def test_resources_scripts_insert_are_not_link_checked_but_their_links_are(audit
     assert r["status"] == "fail", r["summary"]
     assert any("/gone/" in (e["url"] or "") for e in r["evidence"]), r["evidence"]
     assert not any(dead in (e["url"] or "") for e in r["evidence"])
+
+
+def test_every_cookie_the_site_sets_reaches_the_browser(audit_site):
+    """Two Set-Cookie headers, one with an Expires date (a comma inside): the browser keeps both
+    and sends them back on the XHR, as a site's anti-bot or session check expects."""
+    from servers import LoopbackSite
+
+    routes = script_site(ANSWERED)
+    home = page("示例市人民政府", FILL + NAV_JS)
+    site = LoopbackSite(routes).start()
+
+    def homepage(handler):
+        body = home.encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Set-Cookie", "a=1; Path=/; Expires=Wed, 21 Oct 2099 07:28:00 GMT")
+        handler.send_header("Set-Cookie", "b=2; Path=/")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+        return None
+
+    site.routes["/"] = homepage
+    try:
+        checks(audit_site, site, "auto")
+        nav = site.hits("/api/nav.json")
+    finally:
+        site.stop()
+    assert nav, "the browser never asked for the nav"
+    cookie = nav[-1].headers.get("cookie", "")
+    assert "a=1" in cookie and "b=2" in cookie, cookie
