@@ -161,18 +161,7 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="URLs of one shape (crawl-trap bound; default max(50, max-pages/4))")
     g.add_argument("--also-host", action="append", default=[], metavar="HOST",
                    help="treat this host as part of the site (repeatable)")
-    from .resolve import ConnectTo, Pin, parse_dns_server
-
-    n = p.add_argument_group("network (every connection of the audit, crawl and checks alike)")
-    n.add_argument("--dns-server", type=_net_option(parse_dns_server), default=None, metavar="ADDR[:PORT]",
-                   help="resolve names with this DNS server (e.g. a staging or internal resolver)")
-    n.add_argument("--resolve", type=_net_option(Pin.parse), action="append", default=[],
-                   metavar="HOST:PORT:ADDR", help="pin a name and port to an address, as curl's (repeatable)")
-    n.add_argument("--connect-to", type=_net_option(ConnectTo.parse), action="append", default=[],
-                   metavar="HOST1:PORT1:HOST2:PORT2",
-                   help="connect to HOST2:PORT2 for HOST1:PORT1, as curl's (repeatable)")
-    n.add_argument("--ca-bundle", type=_ca_bundle, default=None, metavar="FILE",
-                   help="also trust the CA certificates in FILE (PEM), e.g. for a staging site")
+    add_network_options(p)
     c = p.add_argument_group("checks and gates")
     c.add_argument("--profile", default=None,
                    help="ministry, province, city, or a TOML file (default: generic)")
@@ -201,6 +190,28 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="render pages in the system chromium: the homepage and pages that look script-built "
                         "(auto, default), the homepage and depth-1 pages (always), or none (never)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+
+def add_network_options(p, title: str = "network (every connection of the audit, crawl and checks alike)") -> None:
+    """--dns-server, --resolve, --connect-to, --ca-bundle: for audit, monitor and fleet alike."""
+    from .resolve import ConnectTo, Pin, parse_dns_server
+
+    n = p.add_argument_group(title)
+    n.add_argument("--dns-server", type=_net_option(parse_dns_server), default=None, metavar="ADDR[:PORT]",
+                   help="resolve names with this DNS server (e.g. a staging or internal resolver)")
+    n.add_argument("--resolve", type=_net_option(Pin.parse), action="append", default=[],
+                   metavar="HOST:PORT:ADDR", help="pin a name and port to an address, as curl's (repeatable)")
+    n.add_argument("--connect-to", type=_net_option(ConnectTo.parse), action="append", default=[],
+                   metavar="HOST1:PORT1:HOST2:PORT2",
+                   help="connect to HOST2:PORT2 for HOST1:PORT1, as curl's (repeatable)")
+    n.add_argument("--ca-bundle", type=_ca_bundle, default=None, metavar="FILE",
+                   help="also trust the CA certificates in FILE (PEM), e.g. for a staging site")
+
+
+def network_options(args) -> dict:
+    """The network options of parsed arguments, as CrawlOptions fields."""
+    return {"dns_server": args.dns_server, "resolve": tuple(args.resolve), "connect_to": tuple(args.connect_to),
+            "ca_bundle": str(Path(args.ca_bundle).resolve()) if args.ca_bundle else None}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -240,6 +251,7 @@ def add_fleet_commands(sub) -> None:
                    help="seconds a probe may take before it counts as failed (default 15, the 国办 limit)")
     m.add_argument("--user-agent", default=None, help="User-Agent header (default names gov-audit)")
     m.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    add_network_options(m, "network (every probe)")
     f = sub.add_parser("fleet", help="audit every site of a CSV file and rank them")
     f.add_argument("csv", help="CSV with a header row: url, optional name and profile")
     f.add_argument("--out", "-o", default="gov-audit-fleet", metavar="DIR",
@@ -278,6 +290,7 @@ def add_fleet_commands(sub) -> None:
     f.add_argument("--queue-timeout", type=_positive_float("--queue-timeout"), default=None, metavar="SECONDS",
                    help="with --broker: give up when no task starts or ends for this long")
     f.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    add_network_options(f, "network (every site's audit; a --ca-bundle file must be readable by the workers)")
     w = sub.add_parser("worker", help="run a Celery worker for 'gov-audit fleet --broker'")
     w.add_argument("--broker", required=True, metavar="URL", help="e.g. redis://127.0.0.1:6379/0")
     w.add_argument("--backend", default=None, metavar="URL", help="result backend (default: the broker)")
@@ -324,9 +337,7 @@ def _config(args) -> AuditConfig:
         rate=args.rate if args.rate is not None else DEFAULT_RATE, timeout=args.timeout, user_agent=args.user_agent,
         max_bytes=int(args.max_page_size * 1024 * 1024), time_budget=args.time_budget,
         ignore_robots=args.ignore_robots, link_check_depth=args.link_check_depth,
-        max_per_pattern=args.max_per_pattern, extra_hosts=tuple(args.also_host),
-        dns_server=args.dns_server, resolve=tuple(args.resolve), connect_to=tuple(args.connect_to),
-        ca_bundle=args.ca_bundle)
+        max_per_pattern=args.max_per_pattern, extra_hosts=tuple(args.also_host), **network_options(args))
     return AuditConfig(crawl=crawl, profile=args.profile, only=_globs(args.only),
                        skip=_globs(args.skip), lang=args.lang, as_of=args.as_of,
                        formats=tuple(args.format), history=args.history, junit_warn=args.junit_warn,
@@ -521,7 +532,7 @@ def cmd_monitor(args) -> int:
               "the 国办 rule needs; site.uptime will stay 'unknown'", file=sys.stderr)
     try:
         mon = run_monitor(url, args.history, every=args.every, count=args.count, timeout=args.timeout,
-                          user_agent=args.user_agent, quiet=args.quiet)
+                          user_agent=args.user_agent, quiet=args.quiet, **network_options(args))
     except (MonitorError, HistoryError) as exc:
         raise CliError(str(exc))
     if not args.quiet:
@@ -554,7 +565,7 @@ def cmd_fleet(args) -> int:
         _check_history(args.history)
     crawl = CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
                          rate=args.host_rate, timeout=args.timeout, user_agent=args.user_agent,
-                         link_check_depth=args.link_check_depth, render=args.render)
+                         link_check_depth=args.link_check_depth, render=args.render, **network_options(args))
     job = FleetJob(crawl=asdict(crawl), profile=args.profile, only=_globs(args.only), skip=_globs(args.skip),
                    lang=args.lang, as_of=args.as_of.isoformat() if args.as_of else None,
                    site_budget=args.site_budget, history=str(Path(args.history).resolve()) if args.history else None,

@@ -259,6 +259,10 @@ def _json_safe(report: dict) -> dict:
     return json.loads(json.dumps(report, ensure_ascii=False, default=str))
 
 
+# CrawlOptions fields that are tuples (JSON, the Celery transport, makes them lists).
+TUPLE_OPTIONS = frozenset({"extra_hosts", "resolve", "connect_to", "axe_sample"})
+
+
 def audit_site(site: dict, job: dict, pacer=None) -> dict:
     """Audit one site; never raises. Returns {state, reason, report, error, duration}."""
     t0 = time.monotonic()
@@ -266,8 +270,8 @@ def audit_site(site: dict, job: dict, pacer=None) -> dict:
         from .audit import AuditConfig, run_audit
 
         j = FleetJob.from_json(job)
-        crawl = CrawlOptions(**{k: (tuple(v) if k == "extra_hosts" else v) for k, v in j.crawl.items()
-                                if k in CrawlOptions.__dataclass_fields__})
+        crawl = CrawlOptions(**{k: (tuple(v) if k in TUPLE_OPTIONS and v is not None else v)
+                                for k, v in j.crawl.items() if k in CrawlOptions.__dataclass_fields__})
         if j.site_budget:
             soft = j.site_budget * SOFT_SHARE
             crawl.time_budget = min(crawl.time_budget, soft) if crawl.time_budget else soft

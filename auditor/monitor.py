@@ -81,7 +81,9 @@ def probe(fetcher: Fetcher, url: str, timeout: float) -> ProbeResult:
 class Monitor:
     def __init__(self, url: str, history: str, *, every: float, count: int | None = None,
                  timeout: float = 15.0, user_agent: str | None = None, rate: float = DEFAULT_RATE,
-                 out=sys.stdout, quiet: bool = False) -> None:
+                 out=sys.stdout, quiet: bool = False, dns_server: str | None = None,
+                 resolve: tuple[str, ...] = (), connect_to: tuple[str, ...] = (),
+                 ca_bundle: str | None = None) -> None:
         self.url = url
         self.history_path = history
         self.every = every
@@ -93,8 +95,13 @@ class Monitor:
         self.quiet = quiet
         self.stop = threading.Event()
         # The whole exchange (redirects included) must finish within the probe limit.
+        from .resolve import Resolver
+
+        # --resolve, --dns-server, --connect-to and --ca-bundle, as the audit's own requests.
+        resolver = Resolver.from_options(resolve, dns_server, connect_to, timeout=timeout)
         self.fetcher = Fetcher(user_agent=self.user_agent, timeout=timeout, total_timeout=timeout,
-                               rate=rate, concurrency=1)
+                               rate=rate, concurrency=1, resolver=resolver if resolver.custom else None,
+                               ca_bundle=ca_bundle)
         self.fetcher.stop = self.stop  # a stop request cuts a probe in flight
         self.policy = None
         self.policy_at = 0.0
@@ -177,9 +184,11 @@ class Monitor:
 
 
 def run_monitor(url: str, history: str, *, every: float, count: int | None, timeout: float,
-                user_agent: str | None = None, quiet: bool = False) -> Monitor:
-    """Run a monitor in the foreground; SIGTERM ends it like Ctrl-C."""
-    mon = Monitor(url, history, every=every, count=count, timeout=timeout, user_agent=user_agent, quiet=quiet)
+                user_agent: str | None = None, quiet: bool = False, **network) -> Monitor:
+    """Run a monitor in the foreground; SIGTERM ends it like Ctrl-C. ``network``: dns_server,
+    resolve, connect_to, ca_bundle (see Monitor)."""
+    mon = Monitor(url, history, every=every, count=count, timeout=timeout, user_agent=user_agent, quiet=quiet,
+                  **network)
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, lambda *_: mon.request_stop())

@@ -221,3 +221,26 @@ def test_shared_limiter_stops_and_survives_a_lost_pacer():
     t0 = time.monotonic()
     assert SharedLimiter(inner, Slow()).wait("h", stop) is False
     assert time.monotonic() - t0 < 2
+
+
+def test_fleet_takes_the_audits_network_options(tmp_path):
+    """Two sites named in the CSV by names no DNS knows, pinned to loopback with --resolve (an
+    intranet fleet behind its own resolver): both are audited, not 'unreachable'."""
+    sites = [_site(i) for i in range(2)]
+    ports = [s.port for s in sites]
+    try:
+        csv_file = tmp_path / "sites.csv"
+        names = [f"www.s{i}.example.gov.cn" for i in range(2)]
+        csv_file.write_text("url,name\n" + "".join(f"http://{n}:{s.port}/,示例{i}市\n"
+                                                    for i, (n, s) in enumerate(zip(names, sites))), "utf-8")
+        pins = [a for n, s in zip(names, sites) for a in ("--resolve", f"{n}:{s.port}:127.0.0.1")]
+        proc = _cli("fleet", str(csv_file), "--out", str(tmp_path / "fleet"), "--workers", "2", "--timeout", "2",
+                    "--render", "never", "--only", "site.available", *pins)
+        hosts = [s.hits("/")[0].headers["host"] for s in sites]
+    finally:
+        for s in sites:
+            s.stop()
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((tmp_path / "fleet" / "fleet.json").read_text("utf-8"))
+    assert summary["states"] == {"audited": 2}, summary["states"]
+    assert hosts == [f"{n}:{p}" for n, p in zip(names, ports)]

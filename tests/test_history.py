@@ -276,3 +276,20 @@ def test_history_json_counts_survive(tmp_path):
     with History.open(db) as h:
         h.record_run(report)
         assert h.runs("http://x.gov.cn/")[0]["score"] is None
+
+
+def test_monitor_takes_the_audits_network_options(tmp_path):
+    """--resolve pins a name with no DNS to the loopback server, as for 'audit' (the host header
+    keeps the name); without it the probe fails on name resolution."""
+    db = tmp_path / "h.db"
+    with LoopbackSite({"/": page("示例市人民政府", BODY)}) as site:
+        port = site.port
+        url = f"http://www.example.gov.cn:{port}/"
+        proc = _cli("monitor", url, "--history", str(db), "--every", "200ms", "--count", "2", "--timeout", "2",
+                    "--resolve", f"www.example.gov.cn:{port}:127.0.0.1")
+        hits = site.hits("/")
+    assert proc.returncode == 0, proc.stderr
+    assert "2 probes, 0 failed" in proc.stdout, proc.stdout
+    assert hits and hits[0].headers["host"] == f"www.example.gov.cn:{port}"
+    bad = _cli("monitor", url, "--history", str(db), "--count", "1", "--resolve", "www.example.gov.cn")
+    assert bad.returncode == 2 and "--resolve" in bad.stderr and "Traceback" not in bad.stderr
