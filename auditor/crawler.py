@@ -357,7 +357,10 @@ class Crawler:
                                  "max_link_checks": o.max_link_checks,
                                  "rate": o.rate, "concurrency": o.concurrency,
                                  "timeout": o.timeout, "ignore_robots": o.ignore_robots,
-                                 "user_agent": self.user_agent})
+                                 "user_agent": self.user_agent, "render": o.render,
+                                 # Where the audit's connections went, for a reader of the report.
+                                 "dns_server": o.dns_server, "resolve": list(o.resolve),
+                                 "connect_to": list(o.connect_to), "ca_bundle": o.ca_bundle})
 
     # -- workers --------------------------------------------------------------
     def _allow_navigation(self, url: str) -> str | None:

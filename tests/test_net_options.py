@@ -188,3 +188,6 @@ def test_cli_resolve_pins_the_site_without_any_dns(tmp_path, capsys):
         hits = site.hits("v4", "/")
     assert code == 0, capsys.readouterr().err
     assert hits and hits[0].headers["host"] == f"www.example.gov.cn:{site.port}"
+    # The report says where the audit's connections went.
+    report = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    assert report["crawl"]["options"]["resolve"] == [f"www.example.gov.cn:{site.port}:127.0.0.1"]
