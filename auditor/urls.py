@@ -62,6 +62,9 @@ def _clean_query(query: str) -> str:
     return urlencode(pairs, doseq=True, quote_via=quote, safe="/:@,")
 
 
+_ENCODED_SLASH = re.compile(r"%2[fF]")
+
+
 @lru_cache(maxsize=200_000)
 def normalize(url: str) -> str | None:
     """Canonical form of an absolute http(s) URL, or None when it is not crawlable."""
@@ -94,7 +97,9 @@ def normalize(url: str) -> str | None:
         netloc = host
     path = _PATH_SESSION.sub("", parts.path) or "/"
     # Re-quote so that %-encoded and raw non-ASCII spellings of one path compare equal.
-    path = quote(unquote(path), safe="/:@!$&'()*+,;=~-._")
+    # An encoded slash is not a path separator (/a%2Fb and /a/b are different resources):
+    # it stays encoded, the rest of the path is normalised around it.
+    path = "%2F".join(quote(unquote(part), safe="/:@!$&'()*+,;=~-._") for part in _ENCODED_SLASH.split(path))
     query = _clean_query(parts.query)
     return SplitResult(scheme, netloc, path, query, "").geturl()
 
