@@ -99,7 +99,7 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler) -> AuditO
         gather_options.setdefault(key, getattr(config.crawl, key, None))
     if config.history:
         gather_options.setdefault("history", config.history)
-    ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile, renderer=crawler.renderer)
+    ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile)
     facts, timing, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
     card = score(runs, profile)
     problems = list(registry.problems)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import itertools
-import threading
 import time
 import zlib
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait

@@ -34,7 +34,6 @@ class GatherContext:
     options: dict[str, Any] = field(default_factory=dict)
     fetcher: Any = None  # auditor.fetch.Fetcher sharing the crawl's rate limiter
     profile: Any = None  # the audit's Profile (keywords, thresholds)
-    renderer: Any = None  # auditor.renderer.Renderer the crawl started (None: no browser this audit)
     log: list[str] = field(default_factory=list)
 
 

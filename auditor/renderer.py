@@ -121,11 +121,11 @@ class Renderer:
 
     def render(self, url: str, *, homepage: bool = False) -> Future:
         """The page's rendered record; the homepage also gets screenshots, axe and the phone view."""
-        return self._submit(lambda b: self._render(b, url, homepage=homepage), RENDER_FIRST)
+        return self._submit(lambda: self._render(url, homepage=homepage), RENDER_FIRST)
 
     def axe(self, url: str) -> Future:
         """axe-core on one page: ``{"url", "final_url", "axe"}`` or ``{"url", "error"}``."""
-        return self._submit(lambda b: self._axe_only(b, url), AXE_LATER)
+        return self._submit(lambda: self._axe_only(url), AXE_LATER)
 
     def close(self, wait: float = CLOSE_WAIT) -> None:
         """Stop the thread and the browser; queued jobs are cancelled, the browser's requests
@@ -185,7 +185,7 @@ class Renderer:
                 continue
             t0 = time.monotonic()
             try:
-                rec = job(self)
+                rec = job()
             except Exception as exc:  # noqa: BLE001 - one page's failure is that page's record
                 rec = {"error": f"{type(exc).__name__}: {_first_line(exc)}"}
             rec["seconds"] = round(time.monotonic() - t0, 2)
@@ -289,7 +289,7 @@ class Renderer:
             return f"HTTP {resp.status}"
         return None
 
-    def _render(self, _, url: str, *, homepage: bool) -> dict:
+    def _render(self, url: str, *, homepage: bool) -> dict:
         rec: dict = {"url": url}
         self._images = homepage  # images only for the homepage's screenshots
         try:
@@ -334,7 +334,7 @@ class Renderer:
         finally:
             _close(bpage)
 
-    def _axe_only(self, _, url: str) -> dict:
+    def _axe_only(self, url: str) -> dict:
         self._images = False
         bpage = self._desktop.new_page()
         try:

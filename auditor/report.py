@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import __version__
-from .check import CATEGORIES, Status, T
+from .check import CATEGORIES, T
 from .profile import Profile
 from .runner import CheckRun
 from .scoring import Scorecard

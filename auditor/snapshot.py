@@ -262,7 +262,9 @@ class Snapshot:
         for src in self.homepage_sources:
             out.append(("script", src.url, src.text))
         rendered = self.rendered_homepage()
-        if rendered is not None:
+        if rendered is not None and not page.rendered:
+            # The browser's text when its DOM did not become the page's facts (it showed less
+            # than the HTML as served); when it did, "page" above is that text already.
             out.append(("rendered", page.final_url, rendered.get("text") or ""))
         # Footers are sometimes a same-site frame.
         for link in page.links:

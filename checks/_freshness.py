@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from auditor.check import T
-from auditor.columns import (PUBLISH_LABELS, breadcrumb, classify, column_name, columns_of, is_article_page,
-                             is_pagination, is_soft_404, page_date, page_items)
-from auditor.dates import date_from_url, labelled_date, meta_date
+from auditor.columns import (breadcrumb, classify, column_name, columns_of, is_article_page, is_pagination, page_date,
+                             page_items)
 from auditor.listing import ROW_TAGS, row_of, says_empty
 from auditor.urls import host_of, normalize
 
@@ -322,7 +321,6 @@ def fresh_columns(snap, profile) -> list[FreshColumn]:
     cache = _cache(snap)
     if key in cache:
         return cache[key]
-    as_of = snap.as_of
     named = _named(profile)
     named_only = bool(profile.get("checks", {}).get("freshness.columns", {}).get("named_only", False))
     max_depth = int(profile.get("checks", {}).get("freshness.columns", {}).get("max_depth", 3))

@@ -41,7 +41,9 @@ def run(snap, profile):
     render = snap.facts.get("render")
     rhome = render.get("homepage") if isinstance(render, dict) and render.get("state") == "done" else None
     # Links first: an entry is a link a visitor can click.
-    links = [(l.url, l.text, "static") for l in home.links if l.tag in ("a", "area")]
+    # The links as served, then those scripts wrote (the rendered homepage's facts hold both).
+    served = home.static_facts.links if home.rendered else home.links
+    links = [(l.url, l.text, "static") for l in served if l.tag in ("a", "area")]
     if rhome:
         links += [(l["href"], l["text"], "rendered") for l in rhome.get("script_links") or ()]
     for url, text, how in links:
@@ -52,7 +54,7 @@ def run(snap, profile):
             return Result.passed(T(f"首页有适老化/无障碍入口：{text.strip()}", f"entry found: {text.strip()}"),
                                  [Evidence(url, text.strip(), note)], found=m.group(0), how=how)
     srcs = [l.url for l in home.links if l.tag == "script"]
-    html = home.html + ((rhome or {}).get("html") or "")
+    html = home.html if home.rendered else home.html + ((rhome or {}).get("html") or "")
     for src in srcs:
         if TOOLBAR.search(src):
             return Result.passed(T("首页加载了无障碍工具条脚本", "an accessibility toolbar script is loaded"),
