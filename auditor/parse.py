@@ -126,7 +126,7 @@ class ParsedPage:
     headings: tuple[str, ...] = ()
     refresh_to: str | None = None
     # Why the static HTML looks built by scripts (auditor.renderer renders such pages).
-    script_hints: tuple[str, ...] = ()
+    script_built_signs: tuple[str, ...] = ()
     tree: object = None
 
 
@@ -168,7 +168,7 @@ _LISTISH_BOX = re.compile(r"list|\blb|news|data|items|ajax|letter|\bxj|liuyan|ms
 _NAV_BOX = re.compile(r"nav|menu|daohang|\bdh\b", re.I)
 
 
-def _script_hints(root, page: ParsedPage) -> tuple[str, ...]:
+def _script_built_signs(root, page: ParsedPage) -> tuple[str, ...]:
     """Signs that scripts write part of the page: thin page with scripts, a <noscript>
     warning, an empty list container. Empty when the page has no script at all."""
     if not page.inline_scripts and not any(l.tag == "script" for l in page.links):
@@ -321,7 +321,7 @@ def extract(text: str, base_url: str, keep_tree: bool = False) -> ParsedPage:
     page.headings = tuple(headings)[:50]
     page.text = _visible_text(root)
     page.footer_text = _footer_text(root, page.text)
-    page.script_hints = _script_hints(root, page)
+    page.script_built_signs = _script_built_signs(root, page)
     if keep_tree:
         page.tree = root  # an lxml.html tree: parsed with the lxml.html parser above
     return page

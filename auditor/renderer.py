@@ -1,7 +1,7 @@
 """The browser during the crawl: one chromium on a thread of its own, rendering pages on request.
 
 The crawler hands it the homepage and the pages whose static HTML looks script-built
-(:func:`auditor.parse.script_hints`); what the browser shows comes back as a record
+(``ParsedPage.script_built_signs`` from the parse); what the browser shows comes back as a record
 (rendered HTML, visible text, links, viewport, screenshots, axe-core results) and
 the crawler puts the rendered DOM into the snapshot, so every check reads the page as
 a visitor sees it, and follows the links that only scripts wrote.

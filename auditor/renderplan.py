@@ -94,7 +94,7 @@ class RenderPlan:
         self._sample_for_axe(task, page)
         if self.others >= self.cap or task.depth > self.max_depth:
             return applied
-        why = ("always",) if self.mode == "always" else page.facts.script_hints
+        why = ("always",) if self.mode == "always" else page.facts.script_built_signs
         if why:
             self.others += 1
             self._send(page, why, homepage=False)

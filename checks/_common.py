@@ -80,9 +80,9 @@ def search_sources(sources, pattern: re.Pattern, *, first_only: bool = False) ->
     return hits
 
 
-# Static-HTML signs (auditor.parse script hints) that the homepage's links are written by
+# Static-HTML signs (ParsedPage.script_built_signs) that the homepage's links are written by
 # scripts: without the browser, what is absent from the HTML may be on the page.
-SCRIPT_BUILT_HINTS = ("empty navigation", "few links and little text, but scripts")
+SCRIPT_BUILT_SIGNS = ("empty navigation", "few links and little text, but scripts")
 
 
 def homepage_is_thin(snap) -> bool:
@@ -93,7 +93,7 @@ def homepage_is_thin(snap) -> bool:
         return True
     # Also after rendering: a browser that could not run the page's scripts (a script host
     # that did not answer) leaves the navigation empty, and absence is not shown by that.
-    if page.facts is not None and any(h in SCRIPT_BUILT_HINTS for h in page.facts.script_hints):
+    if page.facts is not None and any(h in SCRIPT_BUILT_SIGNS for h in page.facts.script_built_signs):
         return True
     rendered = snap.rendered_homepage()
     rendered_len = len(rendered.get("text") or "") if rendered is not None else 0
