@@ -1,3 +1,3 @@
-from .cli import entry
+from auditor.operations.cli import entry
 
 entry()

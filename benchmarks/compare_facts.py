@@ -141,7 +141,7 @@ def site_pages(site: Path) -> list[tuple[str, str]]:
 
 def demo_pages() -> list[tuple[str, str]]:
     """The bundled demo site (hand-made defects, GBK pages …), decoded as the crawler does."""
-    from auditor.decode import decode_html
+    from auditor.network.decode import decode_html
 
     demo = ROOT / "auditor" / "demo" / "site"
     out = []
@@ -152,8 +152,8 @@ def demo_pages() -> list[tuple[str, str]]:
 
 
 def compare(ref_parse, ref_urls, pages, problems: list[str]) -> None:
-    from auditor import parse as new_parse
-    from auditor import urls as new_urls
+    from auditor.crawl import parse as new_parse
+    from auditor.network import urls as new_urls
 
     for url, text in pages:
         for keep in (False, True):
@@ -253,8 +253,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(EDGE_HREFS) * len(EDGE_BASES)} edge-case hrefs, are identical to {args.ref}")
     if args.no_timing:
         return 0
-    from auditor import parse as new_parse
-    from auditor import urls as new_urls
+    from auditor.crawl import parse as new_parse
+    from auditor.network import urls as new_urls
 
     for threads in (1, args.threads):
         ref_t = min(timing("ref", ref_parse, ref_urls, pages, threads) for _ in range(args.rounds))

@@ -6,7 +6,7 @@
     python3 benchmarks/profile_audit.py --url http://127.0.0.1:8080/ --pages 2000
 
 Starts nginx on the generated site (as benchmarks/run.py does) unless ``--url`` is
-given, then runs ``auditor.audit.run_audit`` in this process and prints
+given, then runs ``auditor.operations.audit.run_audit`` in this process and prints
 
 * the time of each phase: crawl (with the time at which 500/1000/… pages were
   done), link checks, checks, report;
@@ -61,7 +61,7 @@ def deep_str_bytes(values) -> int:
 
 
 def memory_report(snapshot) -> list[tuple[str, float]]:
-    from auditor import urls
+    from auditor.network import urls
 
     pages = list(snapshot.pages.values())
     html = [p for p in pages if p.facts is not None]
@@ -107,10 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(Path(args.audit_root).resolve()))
     rss0 = rss_mb()
     t_import = time.perf_counter()
-    from auditor.audit import AuditConfig, run_audit
+    from auditor.operations.audit import AuditConfig, run_audit
     import auditor
-    from auditor.crawler import CrawlOptions
-    import auditor.audit as audit_mod
+    from auditor.crawl.crawler import CrawlOptions
+    import auditor.operations.audit as audit_mod
     t_imported = time.perf_counter()
     rss_imports = rss_mb()
 
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         audit_mod.run_gatherers = timed_gather
 
     # Count the trees re-parsed after the crawl (Page.tree of a page whose tree was not kept).
-    from auditor import snapshot as snapshot_mod
+    from auditor.crawl import snapshot as snapshot_mod
 
     reparse = {"n": 0, "s": 0.0}
     tree_prop = snapshot_mod.Page.tree

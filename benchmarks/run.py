@@ -67,7 +67,7 @@ def check_requirements(need_scrapy: bool) -> dict:
     """What is there; exits with install hints when something required is missing."""
     have = {
         "nginx": find_nginx(),
-        "auditor": _importable("auditor.cli"),
+        "auditor": _importable("auditor.operations.cli"),
         "scrapy": _importable("scrapy") if need_scrapy else None,
         "psutil": _importable("psutil"),
         "time": os.access(TIME_BIN, os.X_OK),

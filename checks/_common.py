@@ -7,8 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from auditor.check import Evidence, Result, T
-from auditor.urls import host_of, is_attachment
+from auditor.checking.check import Evidence, Result, T
+from auditor.network.urls import host_of, is_attachment
 
 # Homepages with less visible text than this are probably built by scripts we did
 # not run: absence of a footer item there is "could not determine", not "fail".

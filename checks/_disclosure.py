@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from auditor.check import Evidence, Result, T
-from auditor.columns import breadcrumb
-from auditor.urls import normalize
+from auditor.checking.check import Evidence, Result, T
+from auditor.views.columns import breadcrumb
+from auditor.network.urls import normalize
 
 from ._common import compact, homepage_links, link_state
 

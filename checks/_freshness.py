@@ -1,7 +1,7 @@
 """Helpers of the freshness checks (首页不更新, 栏目不更新, 空白栏目).
 
-The core gives dated list rows (auditor.listing) and the site's columns
-(auditor.columns.columns_of). This module adds what the three checks share:
+The core gives dated list rows (auditor.views.listing) and the site's columns
+(auditor.views.columns.columns_of). This module adds what the three checks share:
 
 * every listed item gets a *resolved* date and a state: the row's date, a
   month-day date whose year is inferred (homepages often write ``11-18``), the
@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from auditor.check import T
-from auditor.columns import (breadcrumb, classify, column_name, columns_of, is_article_page, is_pagination, page_date,
+from auditor.checking.check import T
+from auditor.views.columns import (breadcrumb, classify, column_name, columns_of, is_article_page, is_pagination, page_date,
                              page_items)
-from auditor.listing import ROW_TAGS, row_of, says_empty
-from auditor.urls import host_of, normalize
+from auditor.views.listing import ROW_TAGS, row_of, says_empty
+from auditor.network.urls import host_of, normalize
 
 # A headline is at least this long; shorter link texts are nav labels (市情概况, 历史沿革).
 MIN_HEADLINE = 10
@@ -38,7 +38,7 @@ _ARTICLE_URL = re.compile(r"(?:/t\d{8}_\d+|/art_\d+|content_\d+|/art/\d{4}/|/\d{
 # A row whose only text besides the title is a month-day date: [11-18], 11/18, 11月18日.
 _MD_ONLY = re.compile(r"^[\s\[【(（]*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?[\s\]】)）]*$")
 _WS = re.compile(r"\s+")
-_TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")  # as auditor.columns splits titles
+_TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")  # as auditor.views.columns splits titles
 
 NAME_SOURCES = {
     "meta": T("ColumnName 标签", "ColumnName meta tag"),
@@ -151,7 +151,7 @@ def md_dates(page, as_of: date) -> dict[str, date]:
     out: dict[str, date] = {}
     if tree is None:
         return out
-    from auditor.urls import resolve
+    from auditor.network.urls import resolve
 
     limit = as_of + timedelta(days=FUTURE_GRACE_DAYS)
     for a in tree.iter("a"):
@@ -411,7 +411,7 @@ def _dateless_lists(snap, profile, known: set, max_depth: int) -> list[FreshColu
 
 
 def list_name(snap, page, max_referrers: int = 30) -> tuple[str, str]:
-    """``auditor.columns.column_name`` with a bounded look at the links that lead to the page."""
+    """``auditor.views.columns.column_name`` with a bounded look at the links that lead to the page."""
     meta = page.meta.get("columnname", "").strip()
     if meta:
         return meta, "meta"

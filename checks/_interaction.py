@@ -18,9 +18,9 @@ from datetime import date, timedelta
 
 import lxml.html
 
-from auditor.check import Evidence, T
-from auditor.dates import find_dates
-from auditor.urls import resolve
+from auditor.checking.check import Evidence, T
+from auditor.views.dates import find_dates
+from auditor.network.urls import resolve
 
 from ._common import compact, homepage_links, judge_link
 from ._disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list

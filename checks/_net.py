@@ -2,7 +2,7 @@
 gatherers' facts, and the states in which a check cannot judge."""
 from __future__ import annotations
 
-from auditor.check import Clause, Result, T
+from auditor.checking.check import Clause, Result, T
 
 IPV6_CLAUSE = Clause("交通运输部2018年政务公开工作要点", "第15项：推进政府网站部署IPv6，全面支持IPv6",
                      confidence="✅", note="rules digest §6.1; indicator of the national IPv6 monitoring, §6.2")

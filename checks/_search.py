@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from auditor.check import Evidence, T
+from auditor.checking.check import Evidence, T
 
 from ._common import compact, excerpt, label_pattern, markup_sources
 
@@ -29,7 +29,7 @@ class SearchEntry:
     why: T
     page_url: str
     evidence: Evidence
-    form: object = None  # auditor.parse.Form
+    form: object = None  # auditor.crawl.parse.Form
     field: str = ""  # the text field's name (form) or name/id (loose box)
     placeholder: str = ""
     link: str = ""  # the search page a link leads to

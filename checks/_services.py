@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from auditor.check import Evidence, T
-from auditor.listing import says_empty
-from auditor.urls import host_of, is_attachment, resolve
+from auditor.checking.check import Evidence, T
+from auditor.views.listing import says_empty
+from auditor.network.urls import host_of, is_attachment, resolve
 
 from ._common import link_state
 from ._disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list

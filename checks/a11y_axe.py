@@ -12,7 +12,7 @@ Needs the ``render`` gatherer and the axe-playwright-python package.
 """
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 ID = "a11y.axe"
 IMPACTS = ("critical", "serious", "moderate", "minor")

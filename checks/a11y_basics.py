@@ -6,7 +6,7 @@ alt attribute (alt="" is fine: a decorative image), form fields without a label
 empty or missing <title>. Thresholds (share of images without alt) are profile
 settings: thresholds.a11y_img_alt_warn_ratio / a11y_img_alt_fail_ratio / a11y_sample_pages.
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 ID = "a11y.basics"
 SKIP_INPUTS = {"hidden", "submit", "button", "image", "reset"}

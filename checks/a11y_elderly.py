@@ -7,7 +7,7 @@ gatherer ran, and in the static homepage (text, links, scripts) always.
 """
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import excerpt, homepage_is_thin, nfkc, search_homepage
 

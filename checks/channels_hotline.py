@@ -10,8 +10,8 @@ link texts, image alts and link addresses such as 12345.jinan.gov.cn) and on the
 """
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.urls import host_of
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.network.urls import host_of
 
 from ._common import compact, excerpt, homepage_is_thin, homepage_links, nfkc, thin_unknown
 

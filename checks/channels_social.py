@@ -9,7 +9,7 @@ explicitly for links to them).
 """
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import compact, excerpt, homepage_is_thin, homepage_links, nfkc, thin_unknown
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
 
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.columns import page_items
-from auditor.dates import date_from_url, labelled_date, meta_date
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.views.columns import page_items
+from auditor.views.dates import date_from_url, labelled_date, meta_date
 
 from ._common import nfkc
-from auditor.columns import is_pagination
+from auditor.views.columns import is_pagination
 
 from ._disclosure import crumbs_of, disclosure_root, find_named, html_page, label, main_text, not_fetched_reason, \
     root_unknown, setting_list, site_name

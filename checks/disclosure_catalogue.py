@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.columns import page_items
-from auditor.listing import says_empty
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.views.columns import page_items
+from auditor.views.listing import says_empty
 
 from ._disclosure import dead_result, disclosure_root, find_named, html_page, is_thin, label, root_unknown, setting_list
 

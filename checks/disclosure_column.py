@@ -5,7 +5,7 @@ existing 政府信息公开/政务公开 column and to unify its name as “政�
 column is found by link text (image alt texts count: many nav bars are images),
 or taken from the profile (``columns.disclosure = "URL"``).
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import homepage_is_thin, link_state, markup_sources, thin_unknown
 from ._disclosure import column_name, configured_url, homepage_column_links, root_keywords

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import nfkc
 from ._disclosure import clip, dead_result, disclosure_root, find_named, html_page, is_thin, main_text, root_unknown, \

@@ -9,7 +9,7 @@ it. The lists are 🟡 (profile data), so a missing area is only a warning.
 """
 from __future__ import annotations
 
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._disclosure import disclosure_root, find_named, root_unknown
 

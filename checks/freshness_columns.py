@@ -10,7 +10,7 @@ the profile's [columns.named]. 空白栏目 are freshness.empty-columns' busines
 一级栏目 is approximated by "linked from the homepage" (crawl depth <= 1); the profile
 can say ``first_level = "any"`` (the 2015 wording, no 一级) or mark a named column.
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._freshness import NAME_SOURCES, class_title, fresh_columns
 

@@ -6,8 +6,8 @@ item, or — for a column named in the profile — lists nothing at all. A page 
 is filled by scripts (an ajax call, a Vue/Angular template, a JCMS datastore) is not
 counted: what a visitor sees there could not be determined.
 """
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.listing import EMPTY_MARKERS
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.views.listing import EMPTY_MARKERS
 
 from ._common import excerpt
 from ._freshness import NAME_SOURCES, class_title, fresh_columns

@@ -8,8 +8,8 @@ warning) is a warning. Undated items count as not updated (2015 普查: 未注�
 """
 from datetime import timedelta
 
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.columns import columns_of
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.views.columns import columns_of
 
 from ._common import homepage_is_thin
 from ._freshness import (DATE_SOURCES, FUTURE_GRACE_DAYS, Dated, is_article_page, page_date, resolve_items,

@@ -10,7 +10,7 @@ Judged on what the server presents (the ``tls`` gatherer parses the DER it sent)
   does not count);
 * it must be valid now; ``warn_days`` (30) or fewer days left warns.
 """
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import HTTPS_CLAUSE, facts, not_gathered, state_result
 

@@ -6,7 +6,7 @@ redirects show). Served = the TLS handshake completes and the homepage answers b
 handshake or an error page fails; a site on a non-standard port whose redirects
 show no HTTPS address cannot be judged.
 """
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import HTTPS_CLAUSE, STATE_TEXT, facts, not_gathered, state_result
 

@@ -6,7 +6,7 @@ HSTS off). Not applicable without HTTPS.
 """
 import re
 
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import HTTPS_CLAUSE, facts, not_gathered
 from .https_enabled import https_record

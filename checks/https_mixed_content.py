@@ -6,7 +6,7 @@ browsers block them or warn, and they let a network attacker change the page: fa
 Images and media over http:// (passive mixed content) warn. Links (<a>) to http://
 pages are navigation, not mixed content.
 """
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import HTTPS_CLAUSE
 

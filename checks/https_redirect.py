@@ -6,7 +6,7 @@ Warn: HTTPS is reached only after another plain-HTTP hop, or only by a page
 redirect (meta refresh/script), not by HTTP. Fail: HTTP answers the page itself.
 Not applicable when the site serves no HTTP (only HTTPS) or no HTTPS (https.enabled).
 """
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import HTTPS_CLAUSE, facts, not_gathered, state_result
 

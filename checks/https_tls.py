@@ -5,7 +5,7 @@ the client pinned to it. TLS 1.0 or 1.1 accepted fails (RFC 8996 deprecates them
 TLS 1.2 or 1.3 must be accepted. When this machine's OpenSSL cannot speak TLS 1.0/1.1
 at all, the check says it could not test them (unknown) rather than pass silently.
 """
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import HTTPS_CLAUSE, facts, not_gathered
 from .https_certificate import na_without_https

@@ -6,8 +6,8 @@ The mark is a script (``dcs.conac.cn/js/…/CA….js``) that draws it, or a link
 """
 import re
 
-from auditor.check import Clause, Result, T, check
-from auditor.urls import host_of
+from auditor.checking.check import Clause, Result, T, check
+from auditor.network.urls import host_of
 
 from ._common import (commented_hits, find_markers, footer_evidence, homepage_is_thin, is_text_marker, markup_sources,
                       missing_result, missing_status, thin_unknown)

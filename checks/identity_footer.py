@@ -7,7 +7,7 @@ an included script or live in a frame: all of these are searched.
 """
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import (clean_name, compact, find_sponsors, footer_evidence, footer_sources, homepage_is_thin, homepage_links,
                       missing_result, missing_status, search_sources, thin_unknown)

@@ -6,7 +6,7 @@ script; all are matched after NFKC folding.
 """
 import re
 
-from auditor.check import Clause, Result, T, check
+from auditor.checking.check import Clause, Result, T, check
 
 from ._common import footer_evidence, homepage_is_thin, missing_result, missing_status, search_homepage, thin_unknown
 

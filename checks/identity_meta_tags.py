@@ -3,8 +3,8 @@
 Names are matched case-insensitively (real sites write ``sitename``, ``SITENAME``),
 but a spelling other than the specification's CamelCase is reported.
 """
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.urls import host_of, site_key
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.network.urls import host_of, site_key
 
 from ._common import nfkc
 

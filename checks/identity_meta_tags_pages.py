@@ -4,15 +4,15 @@ The 发展指引 网页设计规范 lists column tags (ColumnName, ColumnType �
 tags (ArticleTitle, PubDate in ``YYYY-MM-DD HH:MM``, ContentSource …) as 必选; which
 page type must carry which class is 🟡 (rules digest §2.3): column pages are taken
 to need the column tags, article pages the content tags. Column pages are the
-site's list pages (auditor.columns.columns_of); article pages are the crawled pages
+site's list pages (auditor.views.columns.columns_of); article pages are the crawled pages
 those columns (and their later pages) list with a date. The result is a coverage rate per page type with
 examples of pages lacking tags; being 🟡, it warns at most. The homepage's site tags
 are identity.meta-tags.
 """
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.columns import MIN_DATED_ITEMS, columns_of, is_pagination, page_items
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.views.columns import MIN_DATED_ITEMS, columns_of, is_pagination, page_items
 
 ID = "identity.meta-tags-pages"
 DEFAULT_COLUMN_TAGS = ["ColumnName", "ColumnType"]

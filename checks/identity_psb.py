@@ -6,8 +6,8 @@ has 14 digits.
 """
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.urls import host_of
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.network.urls import host_of
 
 from ._common import (footer_evidence, homepage_is_thin, homepage_links, missing_result, missing_status, search_homepage,
                       thin_unknown)

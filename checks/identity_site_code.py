@@ -9,7 +9,7 @@ The code appears in three places that should agree: the footer ("网站标识码
 """
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import (PROVINCE_PREFIXES, footer_evidence, homepage_is_thin, jiucuo_sitecodes,
                       label_pattern, missing_result, missing_status, nfkc, search_sources, site_code_kind,

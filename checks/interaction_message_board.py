@@ -5,7 +5,7 @@
 with a 留言内容 textarea, on the homepage, its frames and the 互动交流 column. Links to 网上
 信访 and 纪检举报 do not count. A channel whose link is confirmed dead is not a channel.
 """
-from auditor.check import Clause, Result, T, check
+from auditor.checking.check import Clause, Result, T, check
 
 from ._common import homepage_is_thin, thin_unknown
 from ._interaction import BOARD_ID, channel_pages, crawl_cut, find_channels, interaction_column

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._interaction import (RESPONSE_ID, channel_pages, find_channels, interaction_column, letters_of, median,
                            working_days)

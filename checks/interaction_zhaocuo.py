@@ -6,7 +6,7 @@ pucha.kaipuyun.cn), older ones link to www.gov.cn/c125533/jbxxk.htm; the script 
 often written by document.write in an included script, so the page source,
 inline and included scripts and frames are all searched.
 """
-from auditor.check import Clause, Result, T, check
+from auditor.checking.check import Clause, Result, T, check
 
 from ._common import (commented_hits, find_markers, footer_evidence, homepage_is_thin, is_text_marker,
                       jiucuo_sitecodes, thin_unknown)

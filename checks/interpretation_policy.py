@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.columns import is_pagination, page_items
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.views.columns import is_pagination, page_items
 
 from ._common import nfkc
 from ._disclosure import disclosure_root, find_named, html_page, label, setting_list

@@ -7,8 +7,8 @@ cannot be reached from the internet: they fail, unless the audit runs against it
 own resolver (``--dns-server``/``--resolve``: a staging or internal network), where
 they are accepted with a note (profile ``allow_non_global``: auto, yes, no).
 """
-from auditor.check import Evidence, Result, T, check
-from auditor.resolve import is_global_v6
+from auditor.checking.check import Evidence, Result, T, check
+from auditor.network.resolve import is_global_v6
 
 from ._net import IPV6_CLAUSE, facts, not_gathered, state_result
 

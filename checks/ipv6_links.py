@@ -10,7 +10,7 @@ left out. Rate = supported ÷ counted, per level, judged against ``level2_pass``
 Pages embedding images, scripts, styles or frames from hosts without AAAA are
 reported (``skylight``: warn, fail or note).
 """
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import IPV6_LINKS_CLAUSE, facts, not_gathered, pct, state_result
 

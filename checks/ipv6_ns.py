@@ -4,7 +4,7 @@ As internet.nl judges it: at least two name servers of the zone have AAAA record
 (profile ``min_ipv6_nameservers``), and every IPv6 address of a name server answers
 a DNS query for the zone over IPv6 (SERVFAIL/REFUSED or silence fail).
 """
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import IPV6_CLAUSE, facts, not_gathered, state_result
 

@@ -10,7 +10,7 @@ An "IPv6 建设中" placeholder, an error page or a different site over IPv6 fai
 A homepage that changes on every load (a second IPv4 load is as unlike the first)
 passes when the IPv6 copy is as close to it as that, within 5 points.
 """
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import IPV6_CLAUSE, facts, not_gathered, pct, state_result
 

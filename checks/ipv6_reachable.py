@@ -8,7 +8,7 @@ published), redirects not followed. A probe succeeds when the port answers HTTP 
 a status below 400 within the timeout. Each port must reach ``min_success_ratio``
 (default 0.9 ❓). No AAAA at all fails: IPv6 users cannot open the site.
 """
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import IPV6_CLAUSE, facts, not_gathered, pct, state_result
 

@@ -7,7 +7,7 @@ refused connections are *confirmed* dead (开普云 counts 404/403 as confirmed)
 timeouts, 5xx, TLS errors and rate limits are *suspect* and reported apart.
 Links that were not checked (robots.txt, caps) are counted, never taken as dead.
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import DEAD_STATUSES_DEFAULT, checkable_links, judge_link, link_label
 

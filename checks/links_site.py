@@ -10,8 +10,8 @@ requested are counted as unchecked, never taken as dead, and the summary says ho
 much of the site the verdict covers. The 2015 census took 0.1 point per dead link
 on pages other than the homepage (🟡), so the thresholds are profile settings.
 """
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.urls import is_attachment
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.network.urls import is_attachment
 
 from ._common import DEAD_STATUSES_DEFAULT, checkable_links, judge_link, link_label
 

@@ -18,8 +18,8 @@ excused that way. The report shows masked numbers only.
 import re
 from collections import defaultdict
 
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.columns import breadcrumb
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.views.columns import breadcrumb
 
 from ._common import excerpt, footer_sources, label_pattern
 from ._pii import (after_area_code, candidates, contact_pattern, fold_digits, id_valid, mask_id, mask_mobile,

@@ -6,7 +6,7 @@ keywords: TRS ``searchword``/was5, Hanweb ``jsearch``/``jrobot``, JCMS
 labelled 搜索/检索 to a search page (detection in checks/_search.py, shared with
 the ``search`` gatherer). Whether the search finds anything is ``search.works``.
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import homepage_is_thin, thin_unknown
 from ._search import find_search

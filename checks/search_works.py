@@ -7,7 +7,7 @@ the crawl's fetcher, obeying robots.txt — and records what came back; this che
 only judges. A nonsense query tells a working search from a page that shows the
 same list whatever is asked.
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 ID = "search.works"
 

@@ -11,7 +11,7 @@ profile's ``missing_csp`` (warn by default: CSP takes work on old sites).
 """
 import re
 
-from auditor.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, T, check
 
 from ._net import HEADERS_CLAUSE
 

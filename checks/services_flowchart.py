@@ -6,7 +6,7 @@ it shows an image whose alt/title/file name says so (流程图, lct1.png), any i
 办理流程 section, or links to a 流程图 page or attachment. A flowchart whose image or file
 does not load (404) does not count.
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._services import FLOWCHART_ID, scan, services_enabled
 from .services_guides import not_applicable

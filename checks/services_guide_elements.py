@@ -5,7 +5,7 @@ categories number 5 or more; with fewer than 5 items in all, every guide missing
 more. An element counts when its section exists and says something (not 无/—/暂无; for
 收费标准 "无" means no fee and counts). Category names and synonyms are profile data.
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._services import ELEMENTS_ID, scan, services_enabled, surely_none
 from .services_guides import not_applicable

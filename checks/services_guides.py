@@ -7,7 +7,7 @@ MOT 2018 work points items 13–14 (公开网上办事大厅服务事项清单; 
 A 国务院部门 without 对外服务职能 is not inspected on 办事服务: ``[services]
 external_services = false`` makes this family not applicable.
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._disclosure import main_text
 from ._services import GUIDES_ID, clip, column_evidence, platform_hosts, scan, services_enabled

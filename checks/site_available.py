@@ -4,7 +4,7 @@ The 国办 veto 站点无法访问 is judged over a week of repeated probes (≥
 15 s each, veto at ≥ 5 % failures): one audit cannot judge it, so this check
 reports one probe and is never a veto item.
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import really_blocked
 

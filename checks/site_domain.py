@@ -11,9 +11,9 @@ The profile's ``[site] kind`` says which the site is: ``portal``, ``department``
 site must sit under. The host judged is the one visitors land on (after redirects).
 Sites audited by IP address or ``localhost`` are not applicable.
 """
-from auditor.check import Clause, Evidence, Result, T, check
-from auditor.resolve import ip_family
-from auditor.urls import host_of
+from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.network.resolve import ip_family
+from auditor.network.urls import host_of
 
 ID = "site.domain"
 ZHENGWU = ".xn--zfr164b"  # .政务

@@ -5,7 +5,7 @@ as the title; visitors, bookmarks and search engines then see nothing useful.
 """
 import re
 
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import compact, find_sponsors, longest_common_run
 

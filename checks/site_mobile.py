@@ -5,7 +5,7 @@ A page without ``<meta name="viewport" content="width=device-width">`` is laid o
 (document.scrollWidth > innerWidth at 390 px) makes visitors scroll sideways.
 Needs the ``render`` gatherer: with ``--render never`` or no browser, unknown.
 """
-from auditor.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, T, check
 
 ID = "site.mobile"
 

@@ -1,1 +1,2 @@
-"""Report templates (Jinja2) for gov-audit's scorecard."""
+"""Stage 6, report: report.json (and its JSON Schema), the scorecard (Jinja2 templates in
+``templates/``), JUnit and Markdown outputs, diffs of two audits and the history store."""

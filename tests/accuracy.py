@@ -65,8 +65,8 @@ def serve(name: str):
 
 
 def audit(name: str, render: str = "never") -> dict:
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
     with serve(name) as url:
         outcome = run_audit(url, AuditConfig(crawl=CrawlOptions(rate=500), profile=PROFILES[name], as_of=AS_OF,
                                              gather_options={"render": render}), None)

@@ -25,8 +25,8 @@ def audit_site(tmp_path):
 
     Returns a function ``(routes_or_site, **crawl_options) -> AuditOutcome``.
     """
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
 
     started = []
 

@@ -294,8 +294,8 @@ def audit(url: str, dns: DnsLab, *, http: "DualSite | None" = None, https: "Dual
           ca_bundle: str | None = None, gather: dict | None = None, connect_to=(), **crawl):
     """Audit ``url`` with every connection resolved by ``dns`` and ports 80/443 of every
     host sent to ``http``/``https`` (a refusing port when not given)."""
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
 
     closed = refusing_port()
     ct = tuple(connect_to) + (f":80::{http.port if http else closed}", f":443::{https.port if https else closed}")

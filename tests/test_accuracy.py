@@ -60,7 +60,7 @@ def test_ministry_pages_are_gbk_with_one_wrong_header():
     assert routes["/zwgk/ndbg/index.html"].content_type == "text/html; charset=utf-8"
 
 
-@pytest.mark.skipif(__import__("auditor.browser", fromlist=["x"]).unavailable_reason() is not None,
+@pytest.mark.skipif(__import__("auditor.crawl.browser", fromlist=["x"]).unavailable_reason() is not None,
                     reason="needs chromium (apt-get install -y chromium)")
 def test_the_browser_changes_no_verdict_on_the_fixture_sites():
     """--render auto (the CLI default) on the same sites: rendering the homepage and the

@@ -39,8 +39,8 @@ def test_available_fails_on_server_error(audit_site):
 
 
 def test_available_fails_when_connection_refused(tmp_path):
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
 
     url = f"http://127.0.0.1:{free_port_refusing()}/"
     out = run_audit(url, AuditConfig(crawl=CrawlOptions(rate=500), only=["site.available"]), None)

@@ -105,8 +105,8 @@ def test_hotline_unknown_when_thin_na_when_not_configured(audit_site, tmp_path):
 
 @pytest.fixture(scope="module")
 def demo_out():
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
     from auditor.demo import DemoServer
 
     with DemoServer() as server:

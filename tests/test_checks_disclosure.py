@@ -478,8 +478,8 @@ DEMO_EXPECTED = {"disclosure.guide": "pass", "disclosure.catalogue": "pass", "di
 
 @pytest.fixture(scope="module")
 def demo_results():
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
     from auditor.demo import DemoServer
 
     with DemoServer() as server:

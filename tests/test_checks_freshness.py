@@ -367,8 +367,8 @@ def test_no_columns_is_unknown(audit_site):
 
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory):
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
     from auditor.demo import DemoServer
 
     with DemoServer() as server:

@@ -211,8 +211,8 @@ def test_meta_tags_missing_empty_or_wrong_domain_is_warn(audit_site):
                "identity.meta-tags")
     assert r["status"] == "pass" and "not compared" in r["details"]["domain_note"]
     # Audited by name: a SiteDomain naming another host is a finding.
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
     from servers import LoopbackSite
 
     with LoopbackSite({"/": page("示例市人民政府", FILL, _meta("www.example.gov.cn"))}) as s:

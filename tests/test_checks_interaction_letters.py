@@ -178,8 +178,8 @@ def test_letters_behind_scripts_are_unknown(audit_site):
 # -- the bundled demo site ----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo():
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
     from auditor.demo import DemoServer
 
     with DemoServer() as server:

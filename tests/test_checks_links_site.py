@@ -114,8 +114,8 @@ def test_no_links_is_unknown(audit_site):
 
 @pytest.fixture(scope="module")
 def demo_out():
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
     from auditor.demo import DemoServer
 
     with DemoServer() as server:

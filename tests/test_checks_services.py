@@ -193,8 +193,8 @@ def test_broken_flowchart_does_not_count(audit_site):
 # -- the bundled demo site ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
     from auditor.demo import DemoServer
 
     with DemoServer() as server:

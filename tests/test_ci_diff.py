@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.diff import DiffError, diff_reports, format_text, load_report, render_diff_html
+from reports.diff import DiffError, diff_reports, format_text, load_report, render_diff_html
 from servers import LoopbackSite, page
 from test_ci_outputs import _check, crafted_report
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from auditor.outputs import parse_formats
-from auditor.outputs.junit import render_junit
-from auditor.outputs.markdown import md_escape, md_url, render_markdown
+from reports.formats import parse_formats
+from reports.junit import render_junit
+from reports.markdown import md_escape, md_url, render_markdown
 from servers import LoopbackSite, page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,7 +193,7 @@ def test_bad_format_is_a_one_line_error(tmp_path):
 
 
 def test_write_outputs_keeps_the_old_call(tmp_path):
-    from auditor.report import write_outputs
+    from reports.report import write_outputs
 
     paths = write_outputs(copy.deepcopy(crafted_report()), tmp_path, "zh")
     assert set(paths) == {"json", "html"}
@@ -201,7 +201,7 @@ def test_write_outputs_keeps_the_old_call(tmp_path):
 
 def test_ci_templates_are_valid_and_use_real_options():
     yaml = pytest.importorskip("yaml")
-    from auditor.cli import build_parser
+    from auditor.operations.cli import build_parser
 
     gh = yaml.safe_load((ROOT / "examples" / "github-actions-nightly.yml").read_text("utf-8"))
     triggers = gh.get(True, gh.get("on"))  # YAML 1.1 reads the key `on` as true
@@ -219,6 +219,6 @@ def test_ci_templates_are_valid_and_use_real_options():
                                       "--format", "html,json,junit,md", "--history", "history.db",
                                       "--baseline", "baseline/report.json"])
     assert args.format == ("html", "json", "junit", "md") and args.baseline == "baseline/report.json"
-    from auditor.fleet import read_sites
+    from auditor.operations.fleet import read_sites
 
     assert len(read_sites(ROOT / "examples" / "sites.csv")) == 3

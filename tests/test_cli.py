@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.cli import main
+from auditor.operations.cli import main
 from servers import LoopbackSite, free_port_refusing, page
 
 ROOT = Path(__file__).resolve().parent.parent

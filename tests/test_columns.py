@@ -1,9 +1,9 @@
 """Columns are found by what they say and where they sit, and classified by profile keywords."""
 from datetime import date
 
-from auditor.columns import breadcrumb, classify, columns_of, is_pagination
-from auditor.crawler import CrawlOptions, Crawler
-from auditor.profile import load_profile
+from auditor.views.columns import breadcrumb, classify, columns_of, is_pagination
+from auditor.crawl.crawler import CrawlOptions, Crawler
+from auditor.checking.profile import load_profile
 from servers import LoopbackSite, page
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.crawler import CrawlOptions, Crawler
+from auditor.crawl.crawler import CrawlOptions, Crawler
 from servers import ByteCounter, LoopbackSite, big_body, page
 
 MB = 1024 * 1024

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from auditor.crawler import CrawlOptions, Crawler
+from auditor.crawl.crawler import CrawlOptions, Crawler
 from servers import LoopbackSite, Response, page
 
 

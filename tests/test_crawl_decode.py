@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.crawler import CrawlOptions, Crawler
-from auditor.decode import decode_html
-from auditor.parse import extract
+from auditor.crawl.crawler import CrawlOptions, Crawler
+from auditor.network.decode import decode_html
+from auditor.crawl.parse import extract
 from servers import LoopbackSite, Response
 
 TITLE = "某某市人民政府门户网站"
@@ -133,7 +133,7 @@ def test_broken_pages_in_a_crawl_are_recorded_not_fatal():
 
 def test_jcms_record_links_are_followed(site):
     """JCMS column pages ship their rows inside <script type="text/xml"> records."""
-    from auditor.crawler import CrawlOptions, Crawler
+    from auditor.crawl.crawler import CrawlOptions, Crawler
     from servers import page
 
     site.routes["/"] = page("示例", '<a href="/col/col1/index.html">通知公告</a>')

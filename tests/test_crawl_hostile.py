@@ -11,8 +11,8 @@ import tracemalloc
 
 import pytest
 
-from auditor.crawler import CrawlOptions, Crawler
-from auditor.fetch import Fetcher
+from auditor.crawl.crawler import CrawlOptions, Crawler
+from auditor.network.fetch import Fetcher
 from servers import (ByteCounter, LoopbackSite, RawServer, big_body, garbage, gzip_bomb,
                      gzip_bomb_parts, page, raw_reply, short_body, silent, trickle_body,
                      trickle_headers)

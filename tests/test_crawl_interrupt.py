@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.crawler import CrawlOptions, Crawler
+from auditor.crawl.crawler import CrawlOptions, Crawler
 from servers import LoopbackSite, Response, page
 
 ROOT = Path(__file__).resolve().parent.parent

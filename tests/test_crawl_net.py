@@ -7,8 +7,8 @@ import time
 import pytest
 import trustme
 
-from auditor.crawler import CrawlOptions, Crawler
-from auditor.fetch import Fetcher
+from auditor.crawl.crawler import CrawlOptions, Crawler
+from auditor.network.fetch import Fetcher
 from servers import LoopbackSite, RawServer, Response, ipv6_available, page, silent
 
 PNG = Response(b"\x89PNG\r\n\x1a\n", content_type="image/png")

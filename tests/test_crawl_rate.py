@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from auditor.crawler import CrawlOptions, Crawler
-from auditor.fetch import retry_after_seconds
-from auditor.ratelimit import RateLimiter
+from auditor.crawl.crawler import CrawlOptions, Crawler
+from auditor.network.fetch import retry_after_seconds
+from auditor.network.ratelimit import RateLimiter
 from servers import LoopbackSite, Response, max_in_window, page
 
 # Request starts are logged when the server's handler thread has read the request:

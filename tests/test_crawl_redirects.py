@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from auditor.crawler import CrawlOptions, Crawler
-from auditor.fetch import Fetcher
+from auditor.crawl.crawler import CrawlOptions, Crawler
+from auditor.network.fetch import Fetcher
 from servers import LoopbackSite, Response, page
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.cli import main
-from auditor.crawler import CrawlOptions, Crawler
+from auditor.operations.cli import main
+from auditor.crawl.crawler import CrawlOptions, Crawler
 from servers import LoopbackSite, Response, page
 
 ROBOTS = "User-agent: *\nDisallow: /private/\nDisallow: /secret.html\n"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.crawler import CrawlOptions, Crawler
-from auditor.fetch import Fetcher
+from auditor.crawl.crawler import CrawlOptions, Crawler
+from auditor.network.fetch import Fetcher
 from servers import LoopbackSite, free_port_refusing, page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +97,7 @@ def test_cli_dns_failure_exits_2_with_one_line(tmp_path):
 
 def test_unreachable_external_host_is_asked_once(site):
     """Every link to a host that refuses is recorded as dead, but the host is tried once."""
-    from auditor.crawler import CrawlOptions, Crawler
+    from auditor.crawl.crawler import CrawlOptions, Crawler
     from servers import free_port_refusing, page
 
     port = free_port_refusing()

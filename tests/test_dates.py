@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from auditor.dates import date_from_url, find_dates, labelled_date, meta_date, parse_date
+from auditor.views.dates import date_from_url, find_dates, labelled_date, meta_date, parse_date
 
 AS_OF = date(2026, 11, 20)
 

@@ -131,7 +131,7 @@ def test_gbk_page_has_wrong_header(server, http_session):
     text = r.content.decode("gbk")
     assert '<meta charset="gbk">' in text and "历史沿革" in text
 
-    from auditor.decode import decode_html
+    from auditor.network.decode import decode_html
     decoded, encoding = decode_html(r.content, r.headers["Content-Type"])
     assert encoding == "gb18030" and "历史沿革" in decoded
 
@@ -380,7 +380,7 @@ def test_guides(server, http_session):
 # -- the real crawler and the demo command ----------------------------------------------------
 
 def test_crawler_covers_the_site(server):
-    from auditor.crawler import CrawlOptions, Crawler
+    from auditor.crawl.crawler import CrawlOptions, Crawler
 
     server.clear_requests()
     snap = Crawler(CrawlOptions(rate=500, max_pages=200)).run(server.url)
@@ -402,7 +402,7 @@ def test_crawler_covers_the_site(server):
 
 
 def test_demo_command(tmp_path, capsys):
-    from auditor.cli import main
+    from auditor.operations.cli import main
 
     code = main(["demo", "--out", str(tmp_path), "--quiet", "--only", "identity.icp"])
     assert code in (0, 1)

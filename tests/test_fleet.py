@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from auditor.browser import unavailable_reason
-from auditor.crawler import CrawlOptions
-from auditor.fleet import FleetError, FleetJob, Pacer, SharedLimiter, audit_site, read_sites, run_local
-from auditor.ratelimit import RateLimiter
+from auditor.crawl.browser import unavailable_reason
+from auditor.crawl.crawler import CrawlOptions
+from auditor.operations.fleet import FleetError, FleetJob, Pacer, SharedLimiter, audit_site, read_sites, run_local
+from auditor.network.ratelimit import RateLimiter
 from servers import LoopbackSite, RawServer, free_port_refusing, max_in_window, page, silent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,7 +154,7 @@ def fleet_test_audit(site: dict, job: dict, pacer=None) -> dict:
 
 
 def test_run_local_kills_an_audit_past_its_budget_and_survives_a_crash(tmp_path):
-    from auditor.fleet import SiteSpec
+    from auditor.operations.fleet import SiteSpec
 
     sites = [_site(i) for i in range(2)]
     first_url = sites[0].url

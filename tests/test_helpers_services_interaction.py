@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from auditor.parse import extract
+from auditor.crawl.parse import extract
 from checks._interaction import detail_letter, list_letters, working_days
 from checks._labelled import Vocabulary, content_root, is_empty_value, lines, norm_label, pairs
 from checks._services import DEFAULT_BOUNDARIES, DEFAULT_ELEMENTS, DEFAULT_FLOWCHART_MARKERS, _marked

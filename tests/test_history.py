@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from auditor.audit import AuditConfig, run_audit
-from auditor.crawler import CrawlOptions
-from auditor.history import SCHEMA_VERSION, History, HistoryError, Sample, sparkline
-from auditor.monitor import parse_interval
+from auditor.operations.audit import AuditConfig, run_audit
+from auditor.crawl.crawler import CrawlOptions
+from reports.history import SCHEMA_VERSION, History, HistoryError, Sample, sparkline
+from auditor.operations.monitor import parse_interval
 from checks.site_uptime import classify
 from servers import LoopbackSite, Response, page
 

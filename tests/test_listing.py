@@ -2,7 +2,7 @@ from datetime import date
 
 import lxml.html
 
-from auditor.listing import extract_items, record_links, says_empty
+from auditor.views.listing import extract_items, record_links, says_empty
 
 AS_OF = date(2026, 11, 20)
 BASE = "http://www.x.gov.cn/xwzx/tzgg/index.html"

@@ -244,8 +244,8 @@ def test_site_audited_by_ipv4_address_is_not_applicable(audit_site):
 
 def test_unreachable_dns_server_makes_dns_checks_unknown(quick):
     """--resolve pins the site (the crawl works); the DNS server asked for records is gone."""
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
     from servers import free_port_refusing
 
     with DualSite(site_routes()) as http:

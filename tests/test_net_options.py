@@ -9,9 +9,9 @@ import ssl
 import pytest
 import trustme
 
-from auditor.cli import main
-from auditor.fetch import Fetcher, combined_ca_bundle
-from auditor.resolve import ConnectTo, Pin, Resolver, ResolveError, parse_dns_server
+from auditor.operations.cli import main
+from auditor.network.fetch import Fetcher, combined_ca_bundle
+from auditor.network.resolve import ConnectTo, Pin, Resolver, ResolveError, parse_dns_server
 from netlab import DnsLab, DualSite, server_context, zone
 from servers import free_port_refusing, ipv6_available, page
 

@@ -14,7 +14,7 @@ from servers import LoopbackSite, page
 ROOT = Path(__file__).resolve().parent.parent
 
 PLUGIN = textwrap.dedent('''
-    from auditor.check import Clause, Result, T, check
+    from auditor.checking.check import Clause, Result, T, check
 
     @check(id="thirdparty.boom", title=T("会出错的检查", "A check that raises"), category="other",
            clause=Clause("测试文件", "第一条"), weight=1)
@@ -118,7 +118,7 @@ def test_raising_check_becomes_error_and_audit_goes_on(tmp_path):
 def test_builtin_checks_come_from_entry_points():
     from importlib.metadata import entry_points
 
-    from auditor.registry import discover
+    from auditor.checking.registry import discover
 
     reg = discover(include_builtin_scan=False)
     names = {ep.name for ep in entry_points(group="gov_audit.checks")}

@@ -1,15 +1,15 @@
 """The render gatherer and the checks that read it, against loopback sites in the system chromium.
 
-Skipped only when no chromium or no playwright package is installed (auditor.browser
+Skipped only when no chromium or no playwright package is installed (auditor.crawl.browser
 says which); the "browser missing" path is tested without either.
 """
 from __future__ import annotations
 
 import pytest
 
-from auditor.audit import AuditConfig, run_audit
-from auditor.browser import unavailable_reason
-from auditor.crawler import CrawlOptions
+from auditor.operations.audit import AuditConfig, run_audit
+from auditor.crawl.browser import unavailable_reason
+from auditor.crawl.crawler import CrawlOptions
 from servers import LoopbackSite, page
 
 NO_BROWSER = unavailable_reason()
@@ -152,7 +152,7 @@ def test_missing_browser_is_one_clear_line(tmp_path, monkeypatch):
 
 
 def test_cli_without_browser_warns_in_one_line(tmp_path, monkeypatch, capsys):
-    from auditor.cli import main
+    from auditor.operations.cli import main
 
     monkeypatch.setenv("GOV_AUDIT_CHROMIUM", str(tmp_path / "no-such-chromium"))
     site = LoopbackSite({"/": CLEAN}).start()
@@ -167,7 +167,7 @@ def test_cli_without_browser_warns_in_one_line(tmp_path, monkeypatch, capsys):
 
 
 def test_cli_render_option(tmp_path):
-    from auditor.cli import build_parser, _config
+    from auditor.operations.cli import build_parser, _config
 
     args = build_parser().parse_args(["audit", "example.gov.cn", "--render", "never", "--pdf"])
     config = _config(args)
@@ -179,8 +179,8 @@ def test_cli_render_option(tmp_path):
 def test_identity_checks_read_a_footer_built_by_scripts(tmp_path):
     """A footer written by a script after load (XHR-style): the static page is thin and the
     identity checks say unknown; with the browser's rendering they read the footer."""
-    from auditor.audit import AuditConfig, run_audit
-    from auditor.crawler import CrawlOptions
+    from auditor.operations.audit import AuditConfig, run_audit
+    from auditor.crawl.crawler import CrawlOptions
     from servers import LoopbackSite, Response, page
 
     script = ("fetch('/api/footer').then(function(r){return r.text();}).then(function(t){"

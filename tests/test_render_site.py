@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from auditor.browser import unavailable_reason
+from auditor.crawl.browser import unavailable_reason
 from servers import Response, max_in_window, page
 
 NO_BROWSER = unavailable_reason()
@@ -125,7 +125,7 @@ def test_browser_uses_the_audits_resolve_and_ca_bundle(tmp_path, capsys):
     HTTPS with a certificate only --ca-bundle trusts, as every crawl request does."""
     import trustme
 
-    from auditor.cli import main
+    from auditor.operations.cli import main
     from netlab import DualSite, server_context
 
     ca = trustme.CA()
@@ -242,7 +242,7 @@ def test_a_browser_that_does_not_answer_never_holds_the_crawl(audit_site, monkey
     keeps its static HTML, and the report says why."""
     import time
 
-    from auditor.renderplan import RenderPlan
+    from auditor.crawl.renderplan import RenderPlan
     from servers import trickle_body
 
     monkeypatch.setattr(RenderPlan, "JOB_DEADLINE", 1.0)

@@ -29,7 +29,7 @@ def test_hostile_page_content_is_escaped(audit_site):
 
 
 def test_evidence_links_only_http(audit_site):
-    from auditor.report import safe_href
+    from reports.report import safe_href
 
     assert safe_href("javascript:alert(1)") == ""
     assert safe_href("data:text/html,x") == ""

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.check import Check, Clause, Result, Status, T
-from auditor.profile import ProfileError, load_profile
-from auditor.runner import CheckRun
-from auditor.scoring import score
+from auditor.checking.check import Check, Clause, Result, Status, T
+from auditor.checking.profile import ProfileError, load_profile
+from auditor.checking.runner import CheckRun
+from auditor.checking.scoring import score
 
 
 def _run(cid, category, status, weight=1.0, veto=False):

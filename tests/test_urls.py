@@ -1,9 +1,9 @@
-"""URL canonical forms (auditor.urls.normalize): one spelling per resource, never two resources as one."""
+"""URL canonical forms (auditor.network.urls.normalize): one spelling per resource, never two resources as one."""
 from __future__ import annotations
 
 import pytest
 
-from auditor.urls import normalize
+from auditor.network.urls import normalize
 
 
 @pytest.mark.parametrize("a, b", [

@@ -1,7 +1,7 @@
 """``python -m auditor.demo [--port N] [--host H]``: serve the sample site until Ctrl-C."""
 import argparse
 
-from . import serve
+from auditor.demo import serve
 
 parser = argparse.ArgumentParser(prog="python -m auditor.demo",
                                  description="Serve the bundled sample government website.")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import threading
 from urllib.parse import urlsplit
 
-from ..resolve import SYSTEM, Resolver, ip_family
-from ..urls import host_of
+from auditor.network.resolve import SYSTEM, Resolver, ip_family
+from auditor.network.urls import host_of
 
 _LOCK = threading.Lock()
 # Response headers kept with a probe (the HTTPS and security-header checks read them).
@@ -164,7 +164,7 @@ def v6_fetcher(ctx):
     """A fetcher forced onto IPv6 (AAAA addresses, Host header and SNI unchanged) with the
     crawl's rate limiter, resolver, TLS settings and bounds; its own pools."""
     def make():
-        from ..fetch import Fetcher
+        from auditor.network.fetch import Fetcher
 
         base = ctx.fetcher
         f = Fetcher(user_agent=base.user_agent, timeout=base.timeout, total_timeout=base.total_timeout,

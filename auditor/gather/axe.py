@@ -1,6 +1,6 @@
 """The ``axe`` gatherer: axe-core's results on a sample of column and article pages.
 
-The homepage's axe-core run happens while the crawl renders it (auditor.renderer).
+The homepage's axe-core run happens while the crawl renders it (auditor.crawl.renderer).
 GB/T 37668 is judged on more than the homepage, so the crawl also picks a small
 sample as pages arrive — list pages one click from the homepage, then article pages
 (by default two of each: the check settings ``sample_columns`` and
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from ..gatherers import gatherer
+from auditor.gather.base import gatherer
 
 WAIT = 60.0  # seconds for the whole sample after the crawl
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import time
 
-from ..gatherers import gatherer
-from ..resolve import ResolveError, ip_family
-from . import _net
+from auditor.gather.base import gatherer
+from auditor.network.resolve import ResolveError, ip_family
+from auditor.gather import _net
 
 MAX_NS = 6
 MAX_NS_ADDRS = 2

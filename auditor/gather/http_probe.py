@@ -9,8 +9,8 @@ fetcher (rate limit, deadlines, TLS retry recording ``tls_error``).
 """
 from __future__ import annotations
 
-from ..gatherers import gatherer
-from . import _net
+from auditor.gather.base import gatherer
+from auditor.gather import _net
 
 
 @gatherer("https")

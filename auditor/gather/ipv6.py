@@ -37,11 +37,11 @@ from concurrent.futures import ThreadPoolExecutor
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
-from ..decode import decode_html
-from ..gatherers import gatherer
-from ..resolve import ResolveError, ip_family
-from ..urls import host_of, normalize
-from . import _net
+from auditor.network.decode import decode_html
+from auditor.gather.base import gatherer
+from auditor.network.resolve import ResolveError, ip_family
+from auditor.network.urls import host_of, normalize
+from auditor.gather import _net
 
 FOLLOW_TAGS = ("a", "area", "iframe", "frame")
 RESOURCE_TAGS = ("img", "script", "iframe", "frame", "embed", "source", "input")
@@ -386,7 +386,7 @@ def skylights(snap, judge: _LinkJudge, level2: list[str], site_host: str) -> lis
 
 @gatherer("ipv6")
 def gather(snap, ctx) -> dict:
-    from ..profile import load_profile
+    from auditor.checking.profile import load_profile
 
     profile = getattr(ctx, "profile", None) or load_profile((ctx.options or {}).get("profile"))
     host = _net.site_host(snap)

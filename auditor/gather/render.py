@@ -1,7 +1,7 @@
 """The ``render`` gatherer: what the browser saw during the crawl, as facts for the checks.
 
 The crawl renders the homepage and the pages whose static HTML looks script-built
-(auditor.renderer, ``--render auto|always|never``), and already made their rendered
+(auditor.crawl.renderer, ``--render auto|always|never``), and already made their rendered
 DOM the pages' facts. This gatherer hands the checks the browser's own records: for
 the homepage its visible text, the links only scripts wrote, the viewport meta, the
 phone-width layout (does the page overflow a 390 px screen), desktop and phone
@@ -9,12 +9,12 @@ screenshots and axe-core's results; for the other rendered pages why they were
 rendered and what the browser found.
 
 ``{"state": "disabled"}`` with ``--render never``; a missing browser raises
-:class:`auditor.browser.BrowserUnavailable` (the checks then say unknown, and the
+:class:`auditor.crawl.browser.BrowserUnavailable` (the checks then say unknown, and the
 report's problems say how to install chromium).
 """
 from __future__ import annotations
 
-from ..gatherers import gatherer
+from auditor.gather.base import gatherer
 
 MAX_HOMEPAGE_HTML = 400_000
 MAX_TEXT = 50_000
@@ -27,7 +27,7 @@ def gather(snap, ctx) -> dict:
     if mode == "never":
         return {"state": "disabled"}
     if log.get("unavailable"):
-        from ..browser import BrowserUnavailable
+        from auditor.crawl.browser import BrowserUnavailable
 
         raise BrowserUnavailable(log["unavailable"])
     home = log.get("homepage")

@@ -27,13 +27,13 @@ from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
-from .. import robots as robots_mod
-from ..columns import columns_of, page_items
-from ..decode import decode_html
-from ..gatherers import gatherer
-from ..listing import says_empty
-from ..parse import extract
-from ..urls import normalize, origin_key, resolve
+from auditor.network import robots as robots_mod
+from auditor.views.columns import columns_of, page_items
+from auditor.network.decode import decode_html
+from auditor.gather.base import gatherer
+from auditor.views.listing import says_empty
+from auditor.crawl.parse import extract
+from auditor.network.urls import normalize, origin_key, resolve
 
 NONSENSE = "zqxjvkwp7391"
 MAX_TITLE = 50
@@ -359,7 +359,7 @@ def _quote(query: str, page) -> str:
 def gather(snap, ctx) -> dict:
     from checks._search import find_search
 
-    from ..profile import load_profile
+    from auditor.checking.profile import load_profile
 
     profile = getattr(ctx, "profile", None) or load_profile(ctx.options.get("profile"))
     home = snap.homepage

@@ -31,10 +31,10 @@ import time
 import warnings
 from datetime import datetime, timezone
 
-from ..gatherers import gatherer
-from ..resolve import ResolveError, ip_family
-from ..watchdog import WATCHDOG, set_deadline
-from . import _net
+from auditor.gather.base import gatherer
+from auditor.network.resolve import ResolveError, ip_family
+from auditor.network.watchdog import WATCHDOG, set_deadline
+from auditor.gather import _net
 
 VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 _TLS_VERSION = {"TLSv1": "TLSv1", "TLSv1.1": "TLSv1_1", "TLSv1.2": "TLSv1_2", "TLSv1.3": "TLSv1_3"}

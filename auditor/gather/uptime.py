@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ..gatherers import gatherer
+from auditor.gather.base import gatherer
 
 #: Probes older than this are not read (the check's window is a profile setting, 7 days by default).
 MAX_WINDOW_DAYS = 31
@@ -24,7 +24,7 @@ def gather_uptime(snapshot, ctx) -> dict:
     end = snapshot.finished_at.timestamp() if getattr(snapshot, "finished_at", None) else time.time()
     if not Path(path).is_file():
         return {"state": "ok", "history": str(path), "now": end, "samples": []}
-    from ..history import History
+    from reports.history import History
 
     with History.open(path) as store:
         samples = store.samples(snapshot.start_url, since=end - MAX_WINDOW_DAYS * 86400, until=end + 60)

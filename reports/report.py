@@ -10,12 +10,12 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from . import __version__
-from .check import CATEGORIES, T
-from .profile import Profile
-from .runner import CheckRun
-from .scoring import Scorecard
-from .snapshot import Snapshot
+from auditor import __version__
+from auditor.checking.check import CATEGORIES, T
+from auditor.checking.profile import Profile
+from auditor.checking.runner import CheckRun
+from auditor.checking.scoring import Scorecard
+from auditor.crawl.snapshot import Snapshot
 
 SCHEMA_VERSION = "1.0"
 
@@ -156,7 +156,7 @@ def _trend_view(report: dict, history: dict | None) -> dict | None:
     """The score sparkline (inline SVG data, no script) and per-check results from the history store."""
     if not history or not history.get("runs"):
         return None
-    from .history import sparkline
+    from reports.history import sparkline
 
     runs = history["runs"]
     return {"runs": runs, "checks": history.get("checks") or {},
@@ -209,8 +209,8 @@ _UMASK = _current_umask()
 def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html", "json"), *,
                   history: dict | None = None, junit_warn: str = "pass",
                   screenshots: dict | None = None) -> dict[str, Path]:
-    """Write the formats asked for (auditor.outputs.FILES names each file); returns their paths."""
-    from .outputs import FILES
+    """Write the formats asked for (reports.formats.FILES names each file); returns their paths."""
+    from reports.formats import FILES
 
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
@@ -221,11 +221,11 @@ def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html"
         elif fmt == "html":
             text = render_html(report, lang, history, screenshots)
         elif fmt == "junit":
-            from .outputs.junit import render_junit
+            from reports.junit import render_junit
 
             text = render_junit(report, lang, warn=junit_warn)
         else:
-            from .outputs.markdown import render_markdown
+            from reports.markdown import render_markdown
 
             text = render_markdown(report, lang)
         _atomic_write(path, text)

@@ -5,10 +5,10 @@ import time
 import traceback
 from dataclasses import dataclass
 
-from .check import Check, Result, Status, T
-from .gatherers import GatherError
-from .profile import Profile
-from .snapshot import Snapshot
+from auditor.checking.check import Check, Result, Status, T
+from auditor.gather.base import GatherError
+from auditor.checking.profile import Profile
+from auditor.crawl.snapshot import Snapshot
 
 
 @dataclass

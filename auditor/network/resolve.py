@@ -18,7 +18,7 @@ same thing for every request:
 Answers are cached for the audit (one audit is minutes long; TTLs are not
 honoured) so the DNS queries stay few. A failed lookup raises
 :class:`ResolveError`, a ``socket.gaierror``, so urllib3 and
-:func:`auditor.fetch.classify_error` report it as a DNS failure like any other.
+:func:`auditor.network.fetch.classify_error` report it as a DNS failure like any other.
 """
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ class GatherContext:
     """What a gatherer may use: the audit's network settings and politeness limits."""
 
     options: dict[str, Any] = field(default_factory=dict)
-    fetcher: Any = None  # auditor.fetch.Fetcher sharing the crawl's rate limiter
+    fetcher: Any = None  # auditor.network.fetch.Fetcher sharing the crawl's rate limiter
     profile: Any = None  # the audit's Profile (keywords, thresholds)
     log: list[str] = field(default_factory=list)
 
@@ -54,10 +54,10 @@ def _import_builtins() -> None:
     import importlib
     import pkgutil
 
-    from . import gather
+    from auditor import gather
 
     for info in pkgutil.iter_modules(gather.__path__):
-        if not info.name.startswith("_"):
+        if not info.name.startswith("_") and info.name != "base":
             importlib.import_module(f"{gather.__name__}.{info.name}")
 
 

@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from .dates import date_from_url, labelled_date, meta_date
-from .listing import Item, extract_items, says_empty
+from auditor.views.dates import date_from_url, labelled_date, meta_date
+from auditor.views.listing import Item, extract_items, says_empty
 
 _PAGINATION = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|pagenum|pageno|pageindex|p|pn|curpage)=(?:[2-9]|\d{2,})",
                          re.I)

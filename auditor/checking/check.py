@@ -2,7 +2,7 @@
 
 A check is one module holding its metadata beside its logic::
 
-    from auditor.check import check, Result, Evidence, T
+    from auditor.checking.check import check, Result, Evidence, T
 
     @check(
         id="identity.icp",

@@ -14,11 +14,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from . import __version__
-from .audit import AuditConfig, NoChecksSelected, run_audit
-from .crawler import CrawlOptions, Progress
-from .profile import ProfileError, load_profile
-from .urls import normalize
+from auditor import __version__
+from auditor.operations.audit import AuditConfig, NoChecksSelected, run_audit
+from auditor.crawl.crawler import CrawlOptions, Progress
+from auditor.checking.profile import ProfileError, load_profile
+from auditor.network.urls import normalize
 
 EXIT_OK, EXIT_GATE, EXIT_CANNOT = 0, 1, 2
 DEFAULT_RATE = 5.0
@@ -89,7 +89,7 @@ def _iso_date(text):
 
 
 def _formats(text):
-    from .outputs import parse_formats
+    from reports.formats import parse_formats
 
     try:
         return parse_formats(text)
@@ -98,7 +98,7 @@ def _formats(text):
 
 
 def _interval(text):
-    from .monitor import parse_interval
+    from auditor.operations.monitor import parse_interval
 
     try:
         return parse_interval(text)
@@ -118,7 +118,7 @@ def _net_option(parse_fn):
 
 
 def _ca_bundle(text):
-    from .fetch import check_ca_file
+    from auditor.network.fetch import check_ca_file
 
     try:
         check_ca_file(text)
@@ -194,7 +194,7 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
 
 def add_network_options(p, title: str = "network (every connection of the audit, crawl and checks alike)") -> None:
     """--dns-server, --resolve, --connect-to, --ca-bundle: for audit, monitor and fleet alike."""
-    from .resolve import ConnectTo, Pin, parse_dns_server
+    from auditor.network.resolve import ConnectTo, Pin, parse_dns_server
 
     n = p.add_argument_group(title)
     n.add_argument("--dns-server", type=_net_option(parse_dns_server), default=None, metavar="ADDR[:PORT]",
@@ -450,7 +450,7 @@ def cmd_audit(args, url: str) -> int:
 
 
 def _load_baseline(path: str) -> dict:
-    from .diff import DiffError, load_report
+    from reports.diff import DiffError, load_report
 
     try:
         return load_report(path)
@@ -459,7 +459,7 @@ def _load_baseline(path: str) -> dict:
 
 
 def _check_history(path: str) -> None:
-    from .history import History, HistoryError
+    from reports.history import History, HistoryError
 
     try:
         History.open(path).close()
@@ -469,7 +469,7 @@ def _check_history(path: str) -> None:
 
 def _baseline_gate(report: dict, baseline: dict, args) -> int:
     """With --baseline the gate fails only on what got worse since the baseline report."""
-    from .diff import diff_reports
+    from reports.diff import diff_reports
 
     d = diff_reports(baseline, report)
     if args.fail_on is None and args.fail_under is None:
@@ -496,7 +496,7 @@ def _baseline_gate(report: dict, baseline: dict, args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from .diff import DiffError, diff_reports, format_text, load_report, render_diff_html
+    from reports.diff import DiffError, diff_reports, format_text, load_report, render_diff_html
 
     try:
         old, new = load_report(args.old), load_report(args.new)
@@ -522,8 +522,8 @@ def cmd_diff(args) -> int:
 
 
 def cmd_monitor(args) -> int:
-    from .history import HistoryError
-    from .monitor import MonitorError, run_monitor
+    from reports.history import HistoryError
+    from auditor.operations.monitor import MonitorError, run_monitor
 
     url = _normalise_start(args.url)
     _check_history(args.history)
@@ -543,7 +543,7 @@ def cmd_monitor(args) -> int:
 def cmd_fleet(args) -> int:
     from dataclasses import asdict
 
-    from .fleet import FleetError, FleetJob, new_run_id, progress_line, read_sites, run_local, write_fleet, write_site
+    from auditor.operations.fleet import FleetError, FleetJob, new_run_id, progress_line, read_sites, run_local, write_fleet, write_site
 
     try:
         sites = read_sites(args.csv)
@@ -584,7 +584,7 @@ def cmd_fleet(args) -> int:
 
     started = time.monotonic()
     if args.broker:
-        from .fleet_celery import CeleryMissing, run_celery
+        from auditor.operations.fleet_celery import CeleryMissing, run_celery
 
         try:
             outcomes = run_celery(sites, job, args.broker, args.backend, on_done=on_done,
@@ -610,13 +610,13 @@ def cmd_fleet(args) -> int:
 
 
 def _default_workers() -> int:
-    from .fleet import default_workers
+    from auditor.operations.fleet import default_workers
 
     return default_workers()
 
 
 def cmd_worker(args) -> int:
-    from .fleet_celery import CeleryMissing, run_worker
+    from auditor.operations.fleet_celery import CeleryMissing, run_worker
 
     try:
         run_worker(args.broker, args.backend, concurrency=args.concurrency, loglevel=args.loglevel,
@@ -627,7 +627,7 @@ def cmd_worker(args) -> int:
 
 
 def cmd_checks(args) -> int:
-    from .registry import discover
+    from auditor.checking.registry import discover
 
     reg = discover()
     items = [reg.checks[k] for k in sorted(reg.checks)]
@@ -644,7 +644,7 @@ def cmd_checks(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .demo import DemoServer
+    from auditor.demo import DemoServer
 
     with DemoServer() as server:
         if args.serve:

@@ -1,4 +1,4 @@
-"""Which pages the browser renders during the crawl, and what comes back (auditor.renderer).
+"""Which pages the browser renders during the crawl, and what comes back (auditor.crawl.renderer).
 
 The crawler's coordinating thread offers it every page it fetched: the homepage is
 always rendered, then pages whose static HTML looks script-built (``--render auto``)
@@ -13,12 +13,12 @@ from concurrent.futures import Future
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .parse import extract
-from .snapshot import Page
-from .urls import normalize
+from auditor.crawl.parse import extract
+from auditor.crawl.snapshot import Page
+from auditor.network.urls import normalize
 
 if TYPE_CHECKING:
-    from .crawler import Crawler
+    from auditor.crawl.crawler import Crawler
 
 
 class RenderPlan:
@@ -33,7 +33,7 @@ class RenderPlan:
     JOB_DEADLINE = 150.0
 
     def __init__(self, crawler: "Crawler") -> None:
-        from .renderer import Renderer
+        from auditor.crawl.renderer import Renderer
 
         o = crawler.o
         self.crawler = crawler
@@ -105,7 +105,7 @@ class RenderPlan:
         crawl goes on: list pages one click from the homepage, then articles."""
         if not any(self.axe_wanted.values()):
             return
-        from .columns import is_article_page
+        from auditor.views.columns import is_article_page
 
         article = is_article_page(page, self.today)
         if article and task.depth >= 2:
@@ -131,7 +131,7 @@ class RenderPlan:
             rec = {"url": page.final_url, "error": f"{type(exc).__name__}: {exc}", "unavailable": True}
         rec["why"] = list(why)
         if "html" in rec:
-            from .renderer import script_links
+            from auditor.crawl.renderer import script_links
 
             rec["script_links"] = script_links(rec, (l.url for l in page.facts.links if l.tag in ("a", "area")))
         if homepage:

@@ -16,14 +16,14 @@ from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlsplit
 
-from . import robots as robots_mod
-from .decode import decode_html
-from .fetch import Fetch, Fetcher, retry_after_seconds
-from .parse import extract
-from .renderplan import RenderPlan
-from .snapshot import Page, ScriptSource, Snapshot
-from .urls import Scope, host_of, is_asset, is_attachment, normalize
-from .watchdog import WATCHDOG
+from auditor.network import robots as robots_mod
+from auditor.network.decode import decode_html
+from auditor.network.fetch import Fetch, Fetcher, retry_after_seconds
+from auditor.crawl.parse import extract
+from auditor.crawl.renderplan import RenderPlan
+from auditor.crawl.snapshot import Page, ScriptSource, Snapshot
+from auditor.network.urls import Scope, host_of, is_asset, is_attachment, normalize
+from auditor.network.watchdog import WATCHDOG
 
 MAX_SKIPPED_RECORDED = 20_000
 FOLLOW_TAGS = frozenset({"a", "area", "iframe", "frame", "redirect"})
@@ -54,12 +54,12 @@ class CrawlOptions:
     extra_hosts: tuple[str, ...] = ()
     verify: bool | str = True
     max_homepage_scripts: int = 20
-    # Name resolution for every connection (auditor.resolve): curl-style strings.
+    # Name resolution for every connection (auditor.network.resolve): curl-style strings.
     dns_server: str | None = None  # ADDR[:PORT]
     resolve: tuple[str, ...] = ()  # HOST:PORT:ADDR
     connect_to: tuple[str, ...] = ()  # HOST1:PORT1:HOST2:PORT2
     ca_bundle: str | None = None  # an extra CA trusted besides the default ones
-    # The browser (auditor.renderer): never | auto (the homepage and pages that look
+    # The browser (auditor.crawl.renderer): never | auto (the homepage and pages that look
     # script-built) | always (the homepage and every depth-1 page); up to render_cap pages.
     render: str = "never"
     render_cap: int | None = None
@@ -106,12 +106,12 @@ class Progress:
 class Crawler:
     def __init__(self, options: CrawlOptions,
                  on_progress: Callable[[Progress], None] | None = None) -> None:
-        from .fetch import DEFAULT_USER_AGENT
+        from auditor.network.fetch import DEFAULT_USER_AGENT
 
         self.o = options
         self.user_agent = options.user_agent or DEFAULT_USER_AGENT
         self.on_progress = on_progress
-        from .resolve import Resolver
+        from auditor.network.resolve import Resolver
 
         resolver = Resolver.from_options(options.resolve, options.dns_server, options.connect_to,
                                          timeout=options.timeout)
@@ -124,7 +124,7 @@ class Crawler:
         self.stop_reason: str | None = None
         self.progress = Progress()
         self._unreachable: dict[str, Fetch] = {}
-        self.renderer = None  # auditor.renderer.Renderer while rendering is on; the audit closes it
+        self.renderer = None  # auditor.crawl.renderer.Renderer while rendering is on; the audit closes it
 
     # -- public ---------------------------------------------------------------
     def request_stop(self, reason: str) -> None:

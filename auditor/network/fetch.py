@@ -23,10 +23,10 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from . import __version__
-from .ratelimit import RateLimiter
-from .urls import host_of, normalize, resolve
-from .watchdog import WATCHDOG, set_deadline
+from auditor import __version__
+from auditor.network.ratelimit import RateLimiter
+from auditor.network.urls import host_of, normalize, resolve
+from auditor.network.watchdog import WATCHDOG, set_deadline
 
 DEFAULT_USER_AGENT = (f"Mozilla/5.0 (compatible; gov-audit/{__version__}; "
                       "+https://github.com/gov-audit/gov-audit)")
@@ -76,7 +76,7 @@ class _Watched:
     watchdog shuts that down (``Watchdog._shutdown`` prefers ``watch_sock``).
     """
 
-    # Set per fetcher (see _WatchedAdapter): an auditor.resolve.Resolver and a forced
+    # Set per fetcher (see _WatchedAdapter): an auditor.network.resolve.Resolver and a forced
     # address family ("v4"/"v6"), or None for urllib3's own getaddrinfo.
     resolver = None
     family: str | None = None
@@ -103,7 +103,7 @@ class _Watched:
         """Connect to the address the resolver gives (--connect-to, --resolve, --dns-server,
         the forced family), keeping ``host`` (the Host header and the TLS SNI) as it is:
         ``_dns_host`` and ``port`` are what urllib3 connects to, swapped for the attempt."""
-        from .resolve import SYSTEM, ResolveError
+        from auditor.network.resolve import SYSTEM, ResolveError
 
         resolver = self.resolver or SYSTEM
         host, port = self._dns_host, self.port
@@ -359,7 +359,7 @@ class Fetcher:
                  max_redirects: int = 10, verify: bool | str = True,
                  limiter: RateLimiter | None = None, resolver=None, family: str | None = None,
                  ca_bundle: str | None = None) -> None:
-        """``resolver`` (auditor.resolve.Resolver) decides where every connection goes
+        """``resolver`` (auditor.network.resolve.Resolver) decides where every connection goes
         (--connect-to, --resolve, --dns-server); ``family`` ("v4"/"v6") forces the address
         family, keeping the Host header and the TLS SNI; ``ca_bundle`` is trusted besides
         the default CAs (``verify=True`` then means both)."""

@@ -13,7 +13,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 
-from .check import Check
+from auditor.checking.check import Check
 
 ENTRY_POINT_GROUP = "gov_audit.checks"
 

@@ -224,7 +224,7 @@ def format_text(d: ReportDiff, lang: str = "zh") -> str:
 def render_diff_html(d: ReportDiff, lang: str = "zh") -> str:
     from importlib import resources
 
-    from .report import _beijing_time, _env
+    from reports.report import _beijing_time, _env
 
     env = _env()
     env.filters["t"] = lambda value: _t(value, lang)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from .urls import resolve, resolver
+from auditor.network.urls import resolve, resolver
 
 SKIP_TEXT_TAGS = frozenset({"script", "style", "template", "head", "title", "meta", "link"})
 _WS = re.compile(r"\s+")
@@ -125,7 +125,7 @@ class ParsedPage:
     forms: tuple[Form, ...] = ()
     headings: tuple[str, ...] = ()
     refresh_to: str | None = None
-    # Why the static HTML looks built by scripts (auditor.renderer renders such pages).
+    # Why the static HTML looks built by scripts (auditor.crawl.renderer renders such pages).
     script_built_signs: tuple[str, ...] = ()
     tree: object = None
 

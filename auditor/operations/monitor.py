@@ -25,10 +25,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from . import robots as robots_mod
-from .fetch import DEFAULT_USER_AGENT, Fetcher
-from .history import History, Sample
-from .urls import host_of
+from auditor.network import robots as robots_mod
+from auditor.network.fetch import DEFAULT_USER_AGENT, Fetcher
+from reports.history import History, Sample
+from auditor.network.urls import host_of
 
 ROBOTS_REFRESH = 3600.0
 DEFAULT_RATE = 5.0
@@ -95,7 +95,7 @@ class Monitor:
         self.quiet = quiet
         self.stop = threading.Event()
         # The whole exchange (redirects included) must finish within the probe limit.
-        from .resolve import Resolver
+        from auditor.network.resolve import Resolver
 
         # --resolve, --dns-server, --connect-to and --ca-bundle, as the audit's own requests.
         resolver = Resolver.from_options(resolve, dns_server, connect_to, timeout=timeout)
@@ -111,7 +111,7 @@ class Monitor:
 
     def request_stop(self) -> None:
         """End the monitor (thread- and signal-safe): a probe in flight is cut, not stored."""
-        from .watchdog import WATCHDOG
+        from auditor.network.watchdog import WATCHDOG
 
         self.stop.set()
         WATCHDOG.kill_all(owner=self.fetcher)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from . import pick
+from reports.formats import pick
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 _CODE_SAFE = re.compile(r"[^A-Za-z0-9._-]")

@@ -52,7 +52,7 @@ def load(fetcher, site_url: str, user_agent: str, ignore: bool = False) -> Robot
     f = fetcher.fetch(url, max_bytes=512 * 1024, any_type=True)
     policy = RobotsPolicy(url=url, status=f.status, ignored=ignore)
     if f.status in (429, 503):
-        from .fetch import retry_after_seconds
+        from auditor.network.fetch import retry_after_seconds
 
         policy.retry_after = retry_after_seconds(f.headers.get("retry-after"))
     if f.error_kind in ("redirect-loop", "too-many-redirects"):

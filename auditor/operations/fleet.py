@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from .crawler import CrawlOptions
-from .urls import normalize
+from auditor.crawl.crawler import CrawlOptions
+from auditor.network.urls import normalize
 
-SAFETY = 0.05  # as auditor.ratelimit: intervals 5 % longer than the rate asks
+SAFETY = 0.05  # as auditor.network.ratelimit: intervals 5 % longer than the rate asks
 SOFT_SHARE = 0.6  # the crawl stops itself at this share of the site's time budget
 DEFAULT_SITE_BUDGET = 900.0
 DEFAULT_TOTAL_RATE = 20.0
@@ -86,7 +86,7 @@ def slug_for(url: str, taken: set[str]) -> str:
 
 def read_sites(path: str | Path) -> list[SiteSpec]:
     """Read and check the whole sites file before anything is fetched."""
-    from .profile import BUILTIN, ProfileError, load_profile
+    from auditor.checking.profile import BUILTIN, ProfileError, load_profile
 
     p = Path(path)
     try:
@@ -267,7 +267,7 @@ def audit_site(site: dict, job: dict, pacer=None) -> dict:
     """Audit one site; never raises. Returns {state, reason, report, error, duration}."""
     t0 = time.monotonic()
     try:
-        from .audit import AuditConfig, run_audit
+        from auditor.operations.audit import AuditConfig, run_audit
 
         j = FleetJob.from_json(job)
         crawl = CrawlOptions(**{k: (tuple(v) if k in TUPLE_OPTIONS and v is not None else v)
@@ -338,7 +338,7 @@ def _context():
     already (each site starts in milliseconds), or spawn where there is none."""
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["auditor.fleet", "auditor.audit", "auditor.report"])
+        ctx.set_forkserver_preload(["auditor.operations.fleet", "auditor.operations.audit", "reports.report"])
         return ctx
     return mp.get_context("spawn")
 
@@ -431,8 +431,8 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
 # -- writing the results ------------------------------------------------------------------
 def write_site(outcome: SiteOutcome, out: Path, job: FleetJob) -> None:
     """The coordinator writes each site's scorecard and records it in the history store."""
-    from .audit import record_history
-    from .report import write_outputs
+    from auditor.operations.audit import record_history
+    from reports.report import write_outputs
 
     if outcome.report is None:
         return
@@ -452,7 +452,7 @@ def _worst(report: dict, n: int = 3) -> list[dict]:
 
 def summarise(outcomes: list[SiteOutcome], lang: str = "zh") -> dict:
     """The fleet page's figures (also fleet.json)."""
-    from .check import CATEGORIES
+    from auditor.checking.check import CATEGORIES
 
     rows = []
     for o in outcomes:
@@ -547,7 +547,7 @@ UI = {
 def render_fleet_html(summary: dict, lang: str = "zh") -> str:
     from importlib import resources
 
-    from .report import _beijing_time, _env, safe_href
+    from reports.report import _beijing_time, _env, safe_href
 
     env = _env()
     env.filters["t"] = lambda v: (v.get(lang) or v.get("zh", "")) if isinstance(v, dict) else (v or "")
@@ -559,7 +559,7 @@ def render_fleet_html(summary: dict, lang: str = "zh") -> str:
 
 
 def write_fleet(outcomes: list[SiteOutcome], out: Path, lang: str = "zh") -> dict:
-    from .report import _atomic_write
+    from reports.report import _atomic_write
 
     summary = summarise(outcomes, lang)
     out.mkdir(parents=True, exist_ok=True)

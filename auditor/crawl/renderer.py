@@ -8,7 +8,7 @@ a visitor sees it, and follows the links that only scripts wrote.
 
 Politeness: the browser fetches nothing by itself. Every request it makes — the page,
 its scripts, styles, images and XHRs — is intercepted (``context.route``) and fetched
-through the crawl's :class:`auditor.fetch.Fetcher`, then handed back to the browser
+through the crawl's :class:`auditor.network.fetch.Fetcher`, then handed back to the browser
 (``route.fulfill``). So rendering shares the crawl's per-host rate limit, timeouts,
 size caps, name resolution (``--resolve``, ``--dns-server``, ``--connect-to``) and
 trusted CAs (``--ca-bundle``); a navigation (the page itself, redirects, frames) is
@@ -29,7 +29,7 @@ import time
 from concurrent.futures import Future
 from typing import Callable
 
-from .urls import normalize, origin_key, resolve
+from auditor.network.urls import normalize, origin_key, resolve
 
 NAV_TIMEOUT = 15.0     # seconds per navigation (the 国办 probe's limit)
 SETTLE = 1.5           # seconds to wait for the network to go quiet after load
@@ -86,7 +86,7 @@ class Renderer:
     ``first_party(url)`` tells the audited site's URLs from third parties (CDNs, counters),
     which get a shorter timeout and are given up after one failure.
     ``start()`` launches the browser in the background; a browser that cannot start
-    fails every job with :class:`auditor.browser.BrowserUnavailable` (``self.error``).
+    fails every job with :class:`auditor.crawl.browser.BrowserUnavailable` (``self.error``).
     """
 
     def __init__(self, fetcher, *, allow: Callable[[str], str | None] | None = None,
@@ -152,7 +152,7 @@ class Renderer:
 
     # -- the renderer's thread ----------------------------------------------------------
     def _serve(self) -> None:
-        from .browser import launch
+        from auditor.crawl.browser import launch
 
         try:
             with launch() as browser:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .check import CATEGORIES, Status
-from .profile import Profile
-from .runner import CheckRun
+from auditor.checking.check import CATEGORIES, Status
+from auditor.checking.profile import Profile
+from auditor.checking.runner import CheckRun
 
 CREDIT = {Status.PASS: 1.0, Status.WARN: 0.5, Status.FAIL: 0.0}
 

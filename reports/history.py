@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .urls import normalize
+from auditor.network.urls import normalize
 
 
 class HistoryError(Exception):

@@ -8,14 +8,14 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from .crawler import CrawlOptions, Crawler, Progress
-from .gatherers import BUILTIN_FACTS, GatherContext, GatherError, run_gatherers
-from .profile import Profile, load_profile
-from .registry import discover
-from .report import build_report, write_outputs
-from .runner import run_checks
-from .scoring import score
-from .snapshot import Snapshot
+from auditor.crawl.crawler import CrawlOptions, Crawler, Progress
+from auditor.gather.base import BUILTIN_FACTS, GatherContext, GatherError, run_gatherers
+from auditor.checking.profile import Profile, load_profile
+from auditor.checking.registry import discover
+from reports.report import build_report, write_outputs
+from auditor.checking.runner import run_checks
+from auditor.checking.scoring import score
+from auditor.crawl.snapshot import Snapshot
 
 
 @dataclass
@@ -27,8 +27,8 @@ class AuditConfig:
     lang: str = "zh"
     as_of: date | None = None
     gather_options: dict = field(default_factory=dict)
-    formats: tuple[str, ...] = ("html", "json")  # auditor.outputs.FILES
-    history: str | None = None  # SQLite history store (auditor.history): record the run, show the trend
+    formats: tuple[str, ...] = ("html", "json")  # reports.formats.FILES
+    history: str | None = None  # SQLite history store (reports.history): record the run, show the trend
     junit_warn: str = "pass"  # how JUnit reports a warn: pass (with system-out), fail or skip
     pdf: bool = False  # also print scorecard.html to scorecard.pdf with the system chromium
 
@@ -155,7 +155,7 @@ def record_history(report: dict, path: str) -> dict | None:
     The audit is done by now: a history that cannot be written is reported in the
     report's ``problems``, never allowed to lose the report.
     """
-    from .history import History
+    from reports.history import History
 
     try:
         with History.open(path) as store:
@@ -168,7 +168,7 @@ def record_history(report: dict, path: str) -> dict | None:
 
 def _screenshots(snapshot) -> dict | None:
     """The render gatherer's homepage screenshots (base64 PNG) for the scorecard, if taken."""
-    from .gather.render import render_facts
+    from auditor.gather.render import render_facts
 
     facts = render_facts(snapshot)
     if facts is None:
@@ -180,7 +180,7 @@ def _screenshots(snapshot) -> dict | None:
 
 def write_pdf(html_path: Path, report: dict) -> Path | None:
     """scorecard.pdf beside scorecard.html; a browser problem goes to the report's problems."""
-    from .browser import BrowserUnavailable, html_to_pdf
+    from auditor.crawl.browser import BrowserUnavailable, html_to_pdf
 
     target = html_path.with_suffix(".pdf")
     try:

@@ -16,9 +16,9 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
-from .fetch import Fetch
-from .parse import Form, Link, ParsedPage, parse_html
-from .urls import host_of, origin_key
+from auditor.network.fetch import Fetch
+from auditor.crawl.parse import Form, Link, ParsedPage, parse_html
+from auditor.network.urls import host_of, origin_key
 
 
 _TREE_CACHE: "OrderedDict[int, tuple[Page, Any]]" = OrderedDict()
@@ -45,7 +45,7 @@ class Page:
     facts: ParsedPage | None = None
     html_z: bytes | None = field(default=None, repr=False)
     extra: dict[str, Any] = field(default_factory=dict)
-    # Set when the browser rendered the page (auditor.renderer): facts and html_z are then
+    # Set when the browser rendered the page (auditor.crawl.renderer): facts and html_z are then
     # the rendered DOM's, and these keep the HTML as served.
     static_facts: ParsedPage | None = field(default=None, repr=False)
     static_html_z: bytes | None = field(default=None, repr=False)
@@ -169,7 +169,7 @@ class Snapshot:
         # URL -> why it was not fetched: robots, max-depth, max-pages, crawl-trap-bound, stopped.
         self.skipped: Mapping[str, str] = MappingProxyType(dict(skipped or {}))
         self.gather_timing: dict[str, float] = {}
-        # What the browser did during the crawl (auditor.renderer): mode, records, requests.
+        # What the browser did during the crawl (auditor.crawl.renderer): mode, records, requests.
         self.render: Mapping[str, Any] = MappingProxyType(dict(render or {"mode": "never"}))
         # The date checks judge freshness against, in Beijing time (the sites' own
         # calendar); --as-of makes results reproducible.

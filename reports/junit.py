@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from . import pick, xml_text
+from reports.formats import pick, xml_text
 
 WARN_MODES = ("pass", "fail", "skip")
 MAX_BODY_EVIDENCE = 20

@@ -14,8 +14,8 @@ from datetime import date
 
 import lxml.html
 
-from .dates import date_from_url, find_dates
-from .urls import resolve
+from auditor.views.dates import date_from_url, find_dates
+from auditor.network.urls import resolve
 
 ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "p"})
 MAX_ROW_TEXT = 400

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from .fleet import FleetJob, SiteOutcome, SiteSpec, _grace, audit_site
+from auditor.operations.fleet import FleetJob, SiteOutcome, SiteSpec, _grace, audit_site
 
 TASK = "gov_audit.audit_site"
 QUEUE = "gov-audit"
@@ -54,7 +54,7 @@ def _celery():
 
 
 class RedisPacer:
-    """auditor.fleet.Pacer over Redis: the same slots for every worker on every machine."""
+    """auditor.operations.fleet.Pacer over Redis: the same slots for every worker on every machine."""
 
     def __init__(self, url: str, run_id: str, total_rate: float | None) -> None:
         import redis
