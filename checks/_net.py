@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from auditor.checking.check import Clause, Result, T
 
-IPV6_CLAUSE = Clause("交通运输部2018年政务公开工作要点", "第15项：推进政府网站部署IPv6，全面支持IPv6",
-                     confidence="✅", note="rules digest §6.1; indicator of the national IPv6 monitoring, §6.2")
-IPV6_LINKS_CLAUSE = Clause("国家IPv6发展监测平台 网站IPv6支持度指标", "二级、三级链接IPv6支持率",
-                           confidence="❓",
-                           note="indicators ✅ (rules digest §6.2); the 90 %/85 % pass lines are not verified "
-                                "(§9 item 2) and are profile settings")
-HTTPS_CLAUSE = Clause("《政府网站发展指引》（国办发〔2017〕47号）", "安全防护：数据加密",
-                      confidence="🟡",
-                      note="rules digest §2.7: HTTPS/HSTS are good practice tied to the encryption clause, "
-                           "not a national hard requirement; MOT 2018 work points item 15 (防攻击、防篡改)")
-HEADERS_CLAUSE = Clause("交通运输部2018年政务公开工作要点", "第15项：做好防攻击、防篡改等工作",
-                        confidence="🟡",
-                        note="the headers are good practice (OWASP secure headers), not named by a national rule; "
-                             "rules digest §2.7")
+IPV6_CLAUSE = Clause("《交通运输部2018年政务公开工作要点》（交通运输部办公厅 2018年5月6日印发）",
+                     "第15项（政府网站部署IPv6）",
+                     confidence="✅", effective="2018-05-06", rule="R-ipv6-deploy",
+                     quote="推进政府网站部署互联网协议第六版（IPv6），结合部相关工程建设实际，力争在年内完成门户网站相关改造工作，"
+                           "全面支持互联网协议第六版。",
+                     note="检测方法为国家IPv6发展监测平台的网站指标")
+IPV6_LINKS_CLAUSE = Clause("《推进互联网协议第六版（IPv6）规模部署行动计划》；国家IPv6发展监测平台 网站IPv6支持度指标",
+                           "网站二级、三级内链IPv6支持率",
+                           confidence="❓", effective="2017-11-26", rule="R-ipv6-link-levels",
+                           note="指标名称见监测平台说明；90%/85% 合格线未核实，为检查配置")
+HTTPS_CLAUSE = Clause("《政府网站发展指引》（国办发〔2017〕47号）",
+                      "安全防护：数据加密",
+                      confidence="🟡", effective="2017-05-15", rule="R-https-encryption",
+                      note="条文原文未取得；HTTPS/HSTS 为与加密条款相关的良好实践，并非国家层面的强制要求")
+HEADERS_CLAUSE = Clause("《交通运输部2018年政务公开工作要点》（交通运输部办公厅 2018年5月6日印发）",
+                        "第15项（防攻击、防篡改）",
+                        confidence="🟡", effective="2018-05-06", rule="R-mot-security",
+                        quote="完善政府网站安全保障机制，做好防攻击、防篡改、防病毒等工作。",
+                        note="所列响应头为良好实践（OWASP），工作要点未列明")
 
 
 def facts(snap, name: str):

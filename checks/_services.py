@@ -23,7 +23,7 @@ GUIDES_ID = "services.guides"
 ELEMENTS_ID = "services.guide-elements"
 FLOWCHART_ID = "services.flowchart"
 
-# The 10 重点要素类别 of the 2019 服务不实用 veto (rules digest §1.2, §4): the first four names
+# The 10 重点要素类别 of the 2019 服务不实用 veto (docs/rules.md#R-veto-guide-elements): the first four names
 # are verified (✅), the other six are recalled (❓) — all of them are profile data
 # ([checks."services.guide-elements".elements]); these are the defaults.
 DEFAULT_ELEMENTS: dict[str, list[str]] = {

@@ -3,7 +3,7 @@
 The sample (the ``axe`` gatherer): the first columns and some article pages, sizes
 set by the check settings ``sample_columns`` and ``sample_articles`` (2 and 2).
 
-GB/T 37668-2019 builds on WCAG 2.0/2.1 (一级 ≈ A, 二级 ≈ AA; rules digest §2.9), so
+GB/T 37668-2019 builds on WCAG 2.0/2.1 (一级 ≈ A, 二级 ≈ AA; docs/rules.md#R-a11y-gbt37668), so
 axe-core's automated rules are a proxy for its testable indicators. Violations are
 grouped by impact (critical, serious, moderate, minor) with the WCAG success
 criteria they map to. A violation whose impact is in the check setting
@@ -25,7 +25,7 @@ def _rank(impact: str) -> int:
 
 
 def gbt_level(tags) -> str:
-    """GB/T 37668 level an axe rule stands for: WCAG A → 一级, AA → 二级 (rules digest §2.9)."""
+    """GB/T 37668 level an axe rule stands for: WCAG A → 一级, AA → 二级 (docs/rules.md#R-a11y-gbt37668)."""
     tags = set(tags)
     if tags & {"wcag2a", "wcag21a"}:
         return "一级"
@@ -44,8 +44,9 @@ def criteria(tags) -> list[str]:
     title=T("无障碍自动检测（axe-core）", "Automated accessibility test (axe-core)"),
     category="accessibility",
     clause=Clause("GB/T 37668-2019《信息技术 互联网内容无障碍可访问性技术要求与测试方法》",
-                  "一级/二级（以 WCAG 2.x A/AA 自动规则为代理）", confidence="🟡",
-                  note="推荐性国家标准；axe-core 规则映射 WCAG，仅覆盖可自动判定的部分（规则摘要 §2.9）"),
+                  "一级/二级（以 WCAG 2.x A/AA 自动规则为代理）",
+                  confidence="🟡", effective="2020-03-01", rule="R-a11y-gbt37668",
+                  note="推荐性国家标准，原文未取得；axe-core 规则映射 WCAG，仅覆盖可自动判定的部分"),
     weight=2,
     description=T("用 axe-core 检测渲染后的首页及抽样的栏目页、文章页，按影响程度汇总 WCAG 2.x A/AA 违规。",
                   "axe-core on the rendered homepage and a sample of column and article pages: "

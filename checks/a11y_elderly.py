@@ -1,6 +1,6 @@
 """a11y.elderly — the homepage offers an 适老化 / 无障碍 entry.
 
-Rules digest §2.9 (🟡): 国办公开办函〔2021〕28号 asks for 适老化与无障碍改造; sites show it as
+docs/rules.md#R-elderly-entry (🟡): 国办公开办函〔2021〕28号 asks for 适老化与无障碍改造; sites show it as
 "无障碍 | 长者助手 | 关怀版" links or load an accessibility toolbar script (cniil.com's
 assist tools, /wza/, assist.js). Searched in the rendered homepage when the render
 gatherer ran, and in the static homepage (text, links, scripts) always.
@@ -24,8 +24,11 @@ TOOLBAR = re.compile(r"cniil\.com|/wza/|\bwza[\w.-]*\.js|assist(?:ant)?[\w.-]*\.
     id=ID,
     title=T("适老化与无障碍入口", "Entry for elderly and disabled visitors"),
     category="accessibility",
-    clause=Clause("国办公开办函〔2021〕28号", "推进政府网站适老化与无障碍改造", confidence="🟡",
-                  note="规则摘要 §2.9：具体要求未取得原文；入口（无障碍/长者/关怀版）为常见做法"),
+    clause=Clause("《互联网网站适老化通用设计规范》（工业和信息化部，2021年4月）",
+                  "计算机网站的操作方式与辅助阅读（适老化与无障碍入口）",
+                  confidence="🟡", effective="2021-04-07", rule="R-elderly-entry",
+                  note="规范原文未取得，要求见发布时的新闻报道；"
+                       "国办公开办函〔2021〕28号要求推进政府网站适老化与无障碍改造（原文未取得）"),
     weight=1,
     description=T("首页应提供适老化/无障碍入口（如“无障碍”“长者模式”“关怀版”）或无障碍工具条。",
                   "The homepage offers an accessibility / elderly-care entry or toolbar."),

@@ -45,8 +45,11 @@ def _entry_pages(snap, labels):
     id=ID,
     title=T("政务服务热线", "Government service hotline"),
     category="interaction",
-    clause=Clause("《交通运输部2018年政务公开工作要点》", "第17条：政务热线…努力做到“一号对外”",
-                  confidence="🟡", note="seed text ✅; that the site must publish the number is derived; numbers per level are profile settings"),
+    clause=Clause("《交通运输部2018年政务公开工作要点》（交通运输部办公厅 2018年5月6日印发）",
+                  "第17项（政务热线“一号对外”）",
+                  confidence="🟡", effective="2018-05-06", rule="R-mot-hotline",
+                  quote="进一步推动集中管理、统一受理、按责转办、限时办结，努力做到“一号对外”“一站式服务”。",
+                  note="网站须公布热线号码为推导；各级号码为检查配置"),
     weight=1,
     description=T("首页或互动交流页面应公布政务服务热线（地方政府 12345；部委为本部门热线，如交通运输部 12328，见配置项 hotlines）。"
                   "未找到只给警告。",

@@ -71,8 +71,12 @@ def find_channels(snap, profile) -> dict[str, list[Evidence]]:
     id=ID,
     title=T("政务新媒体（两微一端）入口", "Government social media (两微一端)"),
     category="interaction",
-    clause=Clause("《交通运输部2018年政务公开工作要点》", "第16条：充分发挥政务微博、微信、移动客户端…的优势",
-                  confidence="🟡", note="seed text ✅; that the portal must link them is derived (work-points-to-checks item 16)"),
+    clause=Clause("《交通运输部2018年政务公开工作要点》（交通运输部办公厅 2018年5月6日印发）",
+                  "第16项（两微一端）",
+                  confidence="🟡", effective="2018-05-06", rule="R-mot-social",
+                  quote="充分发挥政务微博、微信、移动客户端灵活便捷的优势，做好信息发布、政策解读和办事服务工作，进一步增强公开实效，"
+                        "提升服务水平。",
+                  note="门户网站须展示入口为推导"),
     weight=1,
     description=T("首页应有政务微博、政务微信（公众号）、移动客户端的入口（链接、二维码或说明文字）。"
                   "要求网站展示入口是由工作要点推导的，未找到只给警告。",

@@ -129,8 +129,11 @@ def _documents_with_index(snap, listings) -> list:
     id=ID,
     title=T("政府信息公开目录", "政府信息公开目录 (disclosure catalogue)"),
     category="disclosure",
-    clause=Clause("《中华人民共和国政府信息公开条例》", "第十二条（政府信息公开目录：索引、名称、内容概述、生成日期）", confidence="✅",
-                  note="rules digest §3.1; 2018 工作要点 item 21 (动态更新)"),
+    clause=Clause("《中华人民共和国政府信息公开条例》（2019年修订，国务院令第711号）",
+                  "第十二条（政府信息公开目录）",
+                  confidence="✅", effective="2019-05-15", rule="R-disclosure-catalogue",
+                  quote="政府信息公开目录包括政府信息的索引、名称、内容概述、生成日期等内容。",
+                  note="目录应动态更新（交通运输部2018年政务公开工作要点第21项）"),
     weight=2,
     description=T("应发布政府信息公开目录（主动公开基本目录/法定主动公开内容），列明每条信息的索引号、名称、内容概述、生成日期，"
                   "并持续更新。报告目录条目数和最新日期；最新条目早于配置的天数（stale_days）记为警告。",

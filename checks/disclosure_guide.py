@@ -78,8 +78,11 @@ def _candidates(snap, profile, root):
     id=ID,
     title=T("政府信息公开指南", "政府信息公开指南 (disclosure guide)"),
     category="disclosure",
-    clause=Clause("《中华人民共和国政府信息公开条例》", "第十二条（政府信息公开指南的内容）", confidence="✅",
-                  note="rules digest §3.1"),
+    clause=Clause("《中华人民共和国政府信息公开条例》（2019年修订，国务院令第711号）",
+                  "第十二条（政府信息公开指南）",
+                  confidence="✅", effective="2019-05-15", rule="R-disclosure-guide",
+                  quote="政府信息公开指南包括政府信息的分类、编排体系、获取方式和政府信息公开工作机构的名称、办公地址、办公时间、"
+                        "联系电话、传真号码、互联网联系方式等内容。"),
     weight=2,
     description=T("政府信息公开栏目应发布政府信息公开指南，写明政府信息的分类、编排体系、获取方式，以及政府信息公开工作机构的"
                   "名称、办公地址、办公时间、联系电话、传真号码、互联网联系方式（条例第十二条）。",

@@ -33,9 +33,11 @@ def areas_of(profile) -> list[dict]:
     id=ID,
     title=T("重点领域信息公开", "Key areas of proactive disclosure"),
     category="disclosure",
-    clause=Clause("《中华人民共和国政府信息公开条例》第二十条、第二十一条；交通运输部2018年政务公开工作要点 第2~8、18项",
-                  "重点领域信息公开（清单随检查配置）", confidence="🟡",
-                  note="rules digest §3.2; the per-level lists are profile data"),
+    clause=Clause("《中华人民共和国政府信息公开条例》（2019年修订，国务院令第711号）；"
+                  "《交通运输部2018年政务公开工作要点》（交通运输部办公厅 2018年5月6日印发）",
+                  "条例第二十条、第二十一条；工作要点第2~8项、第18项（重点领域清单随检查配置）",
+                  confidence="🟡", effective="2019-05-15", rule="R-key-areas",
+                  note="各级清单为检查配置数据"),
     weight=2,
     description=T("检查配置列出的各重点领域（如财政预决算、双随机一公开、建议提案办理、权责清单、重大建设项目，以及条例第二十条、"
                   "第二十一条所列事项）在网站上是否有对应栏目或页面（按链接文字、栏目标签、页面位置导航、页面标题查找）。"

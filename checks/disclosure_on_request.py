@@ -113,8 +113,10 @@ def _channels(snap, page) -> dict:
     id=ID,
     title=T("依申请公开渠道", "Channel for information requests (依申请公开)"),
     category="disclosure",
-    clause=Clause("《中华人民共和国政府信息公开条例》", "第二十七~二十九条（申请渠道与申请内容）", confidence="✅",
-                  note="rules digest §3.1"),
+    clause=Clause("《中华人民共和国政府信息公开条例》（2019年修订，国务院令第711号）",
+                  "第二十八条、第二十九条（申请渠道与申请内容）",
+                  confidence="✅", effective="2019-05-15", rule="R-disclosure-on-request",
+                  quote="本条例第二十七条规定的行政机关应当建立完善政府信息公开申请渠道，为申请人依法申请获取政府信息提供便利。"),
     weight=2,
     description=T("应提供依申请公开渠道：在线申请表、可下载的申请表、在线申请系统，或写明邮寄地址的书面申请说明。"
                   "报告在线申请表包含条例第二十九条的哪些内容（姓名或名称、身份证明、联系方式、所需信息的描述、获取方式）。",

@@ -20,8 +20,10 @@ ID = "freshness.empty-columns"
     title=T("空白栏目", "Blank columns"),
     category="freshness",
     clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
-                  "单项否决指标·栏目不更新（3）：空白栏目数量超过（含）5个",
-                  confidence="✅", note="rules digest §1.2, §8; 预警：空白栏目超过 2 个 per 开普云 §1.5 ✅"),
+                  "单项否决指标·栏目不更新（第3项）",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-column-blank",
+                  quote="3.空白栏目数量超过（含）5个。上述情况出现任意一种，即单项否决。",
+                  note="预警线（超过 2 个）为检查配置"),
     weight=3,
     veto=True,
     description=T("栏目页面显示“暂无信息”等字样且没有任何信息条目的，计为空白栏目；在检查配置 [columns.named] 中指定的栏目"

@@ -24,9 +24,10 @@ SHOWN = 5
     title=T("首页信息更新", "Homepage updated within two weeks"),
     category="freshness",
     clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
-                  "单项否决指标·首页不更新：监测2周，首页无信息更新的（首页仅为导航页的，所有二级页面无信息更新的）",
-                  confidence="✅",
-                  note="rules digest §1.2, §8; 2015 普查评分表：未注明信息发布时间的视为不更新 ✅; 10 天预警 per 开普云 §1.5 ✅"),
+                  "单项否决指标·首页不更新",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-homepage-stale",
+                  quote="监测2周，首页无信息更新的，即单项否决。如首页仅为网站栏目导航入口，所有二级页面无信息更新的，即单项否决。",
+                  note="未注明信息发布时间的视为不更新（2015年普查评分表）；10天预警为检查配置"),
     weight=5,
     veto=True,
     description=T("首页所列信息中最新一条的发布日期距检查日不得超过 14 天（超过 10 天为预警）。日期取自首页列表，"

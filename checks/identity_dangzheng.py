@@ -40,8 +40,10 @@ def _colour(snap, markers):
     id=ID,
     title=T("党政机关网站标识", "Government website mark (conac.cn)"),
     category="identity",
-    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）", "页面底部功能区：党政机关网站标识",
-                  confidence="🟡", note="rules digest §2.4: requirement 🟡, markers ✅"),
+    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）",
+                  "页面底部功能区：党政机关网站标识",
+                  confidence="🟡", effective="2017-05-15", rule="R-footer-dangzheng",
+                  note="要求来自转录稿；标识代码已在真实网站核实"),
     weight=1,
     description=T("首页底部应放置党政机关网站标识（由 conac.cn 提供，党政机关为红色标识、事业单位为蓝色标识），"
                   "并链接到 bszs.conac.cn 的核验页面。该要求来源为二手资料（🟡），缺失默认记为警告。",

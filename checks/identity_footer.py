@@ -32,8 +32,10 @@ COPYRIGHT = re.compile(r"(?:版权所有|Copyright)\s*(?:©|\(c\))?\s*(?:\d{4}(?
     id=ID,
     title=T("主办单位与联系方式", "Sponsoring body and contact details"),
     category="identity",
-    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）", "页面底部功能区：网站主办单位、联系方式",
-                  confidence="❓", note="rules digest §2.4: checked by inspection tools (✅), requirement text not found (❓)"),
+    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）",
+                  "页面底部功能区：网站主办单位、联系方式",
+                  confidence="❓", effective="2017-05-15", rule="R-footer-sponsor-contact",
+                  note="条文原文未找到；检查工具检查此项"),
     weight=1,
     description=T("首页底部应写明网站主办单位（“主办单位：XX”）和联系方式（电话、地址、电子邮箱或“联系我们”链接）。",
                   "The homepage footer names the sponsoring body (主办单位) and gives contact details "

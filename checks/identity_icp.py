@@ -19,8 +19,11 @@ ID = "identity.icp"
     id=ID,
     title=T("ICP 备案编号", "ICP registration number"),
     category="identity",
-    clause=Clause("《非经营性互联网信息服务备案管理办法》", "第十三条（主页底部标明备案编号）；《政府网站发展指引》页面底部功能区",
-                  confidence="🟡"),
+    clause=Clause("《非经营性互联网信息服务备案管理办法》（信息产业部令第33号）",
+                  "第十三条",
+                  confidence="✅", effective="2005-03-20", rule="R-footer-icp",
+                  quote="非经营性互联网信息服务提供者应当在其网站开通时在主页底部的中央位置标明其备案编号，"
+                        "并在备案编号下方按要求链接信息产业部备案管理系统网址，供公众查询核对。"),
     weight=2,
     description=T("首页底部应标明 ICP 备案编号，如“京ICP备05070218号”。",
                   "The homepage footer shows the ICP registration number."),

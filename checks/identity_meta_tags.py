@@ -24,8 +24,10 @@ def _domain(value: str) -> str:
     id=ID,
     title=T("网页标签（网站类）", "Site meta tags"),
     category="identity",
-    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）", "网页设计规范：网页标签（SiteName、SiteDomain、SiteIDCode 必选）",
-                  confidence="🟡", note="rules digest §2.3: tag table from a transcription"),
+    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）",
+                  "网页设计规范：网页标签（SiteName、SiteDomain、SiteIDCode 必选）",
+                  confidence="🟡", effective="2017-05-15", rule="R-meta-tags-site",
+                  note="标签表来自转录稿"),
     weight=1,
     description=T("首页 <head> 应包含网站类网页标签：<meta name=\"SiteName\">（网站名称）、"
                   "<meta name=\"SiteDomain\">（网站域名，应与实际域名一致）、<meta name=\"SiteIDCode\">（网站标识码），且内容非空。",

@@ -2,7 +2,7 @@
 
 The 发展指引 网页设计规范 lists column tags (ColumnName, ColumnType …) and content
 tags (ArticleTitle, PubDate in ``YYYY-MM-DD HH:MM``, ContentSource …) as 必选; which
-page type must carry which class is 🟡 (rules digest §2.3): column pages are taken
+page type must carry which class is 🟡 (docs/rules.md#R-meta-tags-pages): column pages are taken
 to need the column tags, article pages the content tags. Column pages are the
 site's list pages (auditor.views.columns.columns_of); article pages are the crawled pages
 those columns (and their later pages) list with a date. The result is a coverage rate per page type with
@@ -71,8 +71,10 @@ def _pages(snap, profile):
     title=T("网页标签（栏目页、文章页）", "Column and article page meta tags"),
     category="identity",
     clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）",
-                  "网页设计规范：网页标签（栏目类 ColumnName、ColumnType；内容类 ArticleTitle、PubDate、ContentSource 必选）",
-                  confidence="🟡", note="rules digest §2.3: tag table from a transcription; page types per tag class 🟡"),
+                  "网页设计规范：网页标签（栏目类 ColumnName、ColumnType；内容类 ArticleTitle、"
+                  "PubDate、ContentSource 必选）",
+                  confidence="🟡", effective="2017-05-15", rule="R-meta-tags-pages",
+                  note="标签表来自转录稿；各类页面须带哪类标签未见原文"),
     weight=1,
     description=T("栏目页应有 ColumnName、ColumnType 标签；文章页（栏目中带日期的信息）应有 ArticleTitle、PubDate"
                   "（格式 YYYY-MM-DD HH:MM）、ContentSource 标签。按页面类型统计覆盖率并举例缺标签的页面。"

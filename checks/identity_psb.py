@@ -21,9 +21,10 @@ DEFAULT_HOSTS = ["beian.gov.cn", "beian.mps.gov.cn"]
     id=ID,
     title=T("公安机关备案号", "Public security registration number"),
     category="identity",
-    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）", "页面底部功能区：公安机关备案标识",
-                  confidence="🟡", note="rules digest §2.4: footer item checked by inspection tools; the filing "
-                  "duty itself is in 《计算机信息网络国际联网安全保护管理办法》（公安部令第33号）, article not verified"),
+    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）",
+                  "页面底部功能区：公安机关备案标识",
+                  confidence="🟡", effective="2017-05-15", rule="R-footer-psb",
+                  note="备案义务见《计算机信息网络国际联网安全保护管理办法》（公安部令第33号），条款未核实"),
     weight=1,
     description=T("首页底部应标明公安机关备案号，如“京公网安备 11010202000001号”（14 位数字），"
                   "并链接到全国互联网安全管理服务平台。该要求来源为二手资料（🟡），缺失默认记为警告。",

@@ -3,7 +3,7 @@
 The code appears in three places that should agree: the footer ("网站标识码：
 1101070001", often written by document.write in an included script), the
 ``SiteIDCode`` meta tag, and the ``sitecode`` attribute of the 找错 script
-(``<script id="_jiucuo_" sitecode="…">``). Format (rules digest §2.2): 10 digits
+(``<script id="_jiucuo_" sitecode="…">``). Format (docs/rules.md#R-footer-site-code): 10 digits
 (local: 6-digit 行政区划代码 + 4-digit serial, 🟡 inferred) or ``bm`` + 8 digits
 (国务院部门).
 """
@@ -49,8 +49,10 @@ def _kind_problem(code, want):
     id=ID,
     title=T("网站标识码", "Website identification code"),
     category="identity",
-    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）", "页面底部功能区：网站标识码；网页标签 SiteIDCode",
-                  confidence="🟡", note="rules digest §2.2, §2.4 (code format inferred from real codes)"),
+    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）",
+                  "页面底部功能区：网站标识码；网页标签 SiteIDCode",
+                  confidence="🟡", effective="2017-05-15", rule="R-footer-site-code",
+                  note="标识码格式由真实标识码推断"),
     weight=2,
     description=T("首页底部应标明“网站标识码”（10 位数字，或国务院部门为 bm 加 8 位数字），"
                   "并与 SiteIDCode 网页标签、“我为政府网站找错”脚本的 sitecode 一致。",

@@ -16,8 +16,9 @@ from ._interaction import BOARD_ID, channel_pages, crawl_cut, find_channels, int
     title=T("网上咨询建言渠道", "Online consultation channel (留言/咨询/信箱)"),
     category="interaction",
     clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
-                  "单项否决·互动回应差 (1)：未提供网上有效咨询建言渠道（网上信访、纪检举报等专门渠道除外）",
-                  confidence="✅", note="rules digest §1.2, §5"),
+                  "单项否决指标·互动回应差（第1项）",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-no-consult-channel",
+                  quote="1.未提供网上有效咨询建言渠道（网上信访、纪检举报等专门渠道除外）。"),
     weight=3,
     veto=True,
     description=T("首页或互动交流栏目应提供有效的网上咨询建言渠道（领导信箱、我要写信、网上咨询、12345 平台、留言表单等）；"

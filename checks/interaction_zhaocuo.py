@@ -19,8 +19,10 @@ DEFAULT_MARKERS = ["_jiucuo_", "/exposure/jiucuo.js", "pucha.kaipuyun.cn", "c125
     id=ID,
     title=T("“我为政府网站找错”入口", "“我为政府网站找错” entry"),
     category="interaction",
-    clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）", "扣分指标·功能设计：“我为政府网站找错”入口设置",
-                  confidence="✅", note="rules digest §1.3, §2.4, §5"),
+    clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
+                  "扣分指标·功能设计：“我为政府网站找错”入口设置",
+                  confidence="✅", effective="2019-04-01", rule="R-function-zhaocuo",
+                  note="指标原文未取得，检查项目已核实"),
     weight=2,
     description=T("首页应设置“我为政府网站找错”入口（国办政府网站找错平台的 jiucuo.js 脚本或链接），"
                   "网民可通过它向国办平台反映网站问题。",

@@ -56,9 +56,12 @@ def _is_interp(text: str) -> bool:
     id=ID,
     title=T("政策文件配套解读", "Policy documents with their interpretation (解读)"),
     category="disclosure",
-    clause=Clause("交通运输部2018年政务公开工作要点 第9~10项；国办秘函〔2019〕19号 发布解读",
-                  "政策文件应同步发布政策解读", confidence="✅",
-                  note="rules digest §1.3 [S4]; the share required is a profile setting (🟡)"),
+    clause=Clause("《交通运输部2018年政务公开工作要点》（交通运输部办公厅 2018年5月6日印发）",
+                  "第10项（政策文件同步解读）",
+                  confidence="✅", effective="2018-05-06", rule="R-policy-interpretation",
+                  quote="交通运输部部务会议讨论决定的事项、制定的政策、通过的部门规章及规范性文件等应同步做好政策解读，"
+                        "便于向社会公开引用。",
+                  note="要求的解读比例为检查配置"),
     weight=2,
     description=T("政策文件应同步发布政策解读：政策文件页面链接到解读，或解读页面链接/注明所解读的文件。报告抓取到的政策文件中"
                   "有对应解读的比例，低于检查配置的比例（min_share）记为警告；未找到政策文件栏目记为不适用。",

@@ -18,8 +18,11 @@ ID = "links.homepage"
     id=ID,
     title=T("首页链接可用性", "Homepage links work"),
     category="links",
-    clause=Clause("《全国政府网站普查评分表》（国办发〔2015〕15号附件）", "网站可用性·链接可用性：首页上的链接（包括图片、附件、外部链接等）能否正常访问",
-                  confidence="✅", note="rules digest §1.4, §1.5 (404/403 confirmed, others suspect; per-link points ❓)"),
+    clause=Clause("《全国政府网站普查评分表》（国办发〔2015〕15号附件2）",
+                  "扣分指标·网站可用性·链接可用性",
+                  confidence="✅", effective="2015-03-11", rule="R-links-homepage",
+                  quote="首页及其他页面不能正常访问的链接数量。",
+                  note="404、403、410 为确定不可用，其他错误为疑似；每个链接的扣分值未核实"),
     weight=3,
     description=T("首页上的所有链接（页面、图片、脚本、样式、附件和外部链接）都应能正常访问。"
                   "404/410/403、域名解析失败、连接被拒绝计为确定不可用；超时、5xx、证书错误、限流拦截计为疑似不可用，分别报告。"

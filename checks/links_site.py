@@ -5,7 +5,7 @@ recorded: crawled pages and attachments (the crawl's own fetches) and the link
 checks (HEAD, then GET) of off-crawl links — images, scripts, external links —
 on the pages no deeper than ``--link-check-depth``. 404/410/403, failed DNS and
 refused connections are confirmed dead (开普云 counts only 404/403 as confirmed,
-rules digest §1.5 ✅); other failures are suspect. Links that were never
+docs/rules.md#R-links-site); other failures are suspect. Links that were never
 requested are counted as unchecked, never taken as dead, and the summary says how
 much of the site the verdict covers. The 2015 census took 0.1 point per dead link
 on pages other than the homepage (🟡), so the thresholds are profile settings.
@@ -64,9 +64,11 @@ def _unchecked_kind(snap, url, entry) -> str:
     id=ID,
     title=T("全站链接可用性", "Links across the site work"),
     category="links",
-    clause=Clause("《全国政府网站普查评分表》（国办发〔2015〕15号附件）",
-                  "网站可用性·链接可用性：首页及其他页面不能正常访问的链接数量（其他页面每个扣0.1分）",
-                  confidence="🟡", note="rules digest §1.4 (0.1 per link 🟡), §1.5 (404/403 confirmed ✅)"),
+    clause=Clause("《全国政府网站普查评分表》（国办发〔2015〕15号附件2）",
+                  "扣分指标·网站可用性·链接可用性（其他页面）",
+                  confidence="🟡", effective="2015-03-11", rule="R-links-site",
+                  quote="首页及其他页面不能正常访问的链接数量。",
+                  note="其他页面每个不可用链接扣 0.1 分仅见于二手来源"),
     weight=2,
     description=T("抓取到的各页面上的链接（页面、附件、图片和外部链接）都应能正常访问。404/410/403、域名解析失败、"
                   "连接被拒绝计为确定不可用；超时、5xx、证书错误、限流拦截计为疑似不可用。未请求过的链接（超出抓取范围或"

@@ -53,8 +53,11 @@ def _exempt_context(page, exempt) -> str | None:
     id=ID,
     title=T("个人信息去标识化", "Personal data de-identified"),
     category="privacy",
-    clause=Clause("《交通运输部2018年政务公开工作要点》", "第20条：涉及个人隐私的政府信息，公开时要去标识化处理（惩戒公示、强制性信息披露除外）",
-                  confidence="✅", note="seed text (work points item 20); rules digest §8 privacy.personal-data"),
+    clause=Clause("《交通运输部2018年政务公开工作要点》（交通运输部办公厅 2018年5月6日印发）",
+                  "第20项（个人隐私去标识化）",
+                  confidence="✅", effective="2018-05-06", rule="R-personal-data",
+                  quote="要依法保护好个人隐私，除惩戒公示、强制性信息披露外，对于其他涉及个人隐私的政府信息，公开时要去标识化处理，"
+                        "选择恰当的方式和范围。"),
     weight=3,
     description=T("扫描抓取到的全部页面正文（含表格）：出现校验位有效的 18 位居民身份证号码为不合格；出现完整的 11 位手机号码为警告。"
                   "已打码的号码（370102********2310、138****2468）符合要求。惩戒公示等豁免页面（配置项）、紧跟“联系电话”等标签的"

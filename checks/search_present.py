@@ -18,8 +18,10 @@ ID = "search.present"
     id=ID,
     title=T("站内搜索", "Site search"),
     category="search",
-    clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）", "扣分指标·功能设计：搜索功能",
-                  confidence="✅", note="rules digest §1.3, §2.6; 条例第二十四条 信息检索"),
+    clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
+                  "扣分指标·功能设计：搜索功能",
+                  confidence="✅", effective="2019-04-01", rule="R-function-search",
+                  note="指标原文未取得，检查项目已核实；另见《政府信息公开条例》第二十四条（信息检索）"),
     weight=2,
     description=T("首页应提供站内搜索（搜索框或“搜索/检索”入口）。搜索能否查到内容由 search.works 检查。",
                   "The homepage offers a site search (a search box or a 搜索/检索 entry). Whether it finds "

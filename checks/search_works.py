@@ -1,6 +1,6 @@
 """search.works — the site search finds a recent article by its exact title.
 
-The inspectors' test (rules digest §2.6): type the exact title of a recent article
+The inspectors' test (docs/rules.md#R-search-finds-content): type the exact title of a recent article
 into the site search and look for the article among the results. The ``search``
 gatherer (auditor/gather/search.py) does the fetching — it submits the form through
 the crawl's fetcher, obeying robots.txt — and records what came back; this check
@@ -35,9 +35,10 @@ def _came_back(rec) -> str:
     id=ID,
     title=T("站内搜索可用", "Site search finds content"),
     category="search",
-    clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）", "扣分指标·功能设计：搜索功能",
-                  confidence="🟡",
-                  note="rules digest §1.3 (搜索功能 is checked ✅), §2.6 (test derived: search an article's exact title)"),
+    clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
+                  "扣分指标·功能设计：搜索功能",
+                  confidence="🟡", effective="2019-04-01", rule="R-search-finds-content",
+                  note="以文章完整标题搜索的做法为推导的检测方法，非指标原文"),
     weight=2,
     description=T("用最近一篇文章的完整标题进行站内搜索（与检查人员的做法相同），结果中应出现该文章；"
                   "另用一个无意义的词搜索，排除“无论搜什么都显示同样内容”的结果页。搜索由脚本异步加载、被拦截、"

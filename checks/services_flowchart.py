@@ -18,8 +18,10 @@ DEFAULT_FAIL_MIN_GUIDES = 3
     id=FLOWCHART_ID,
     title=T("办理流程图", "Process flowcharts"),
     category="services",
-    clause=Clause("《交通运输部2018年政务公开工作要点》", "第14条：及时公开行政许可服务指南、行政许可办理流程图",
-                  confidence="✅", note="seed text; 《行政许可标准化指引（2016版）》附录1 流程图编制要求 (rules digest §4)"),
+    clause=Clause("《交通运输部2018年政务公开工作要点》（交通运输部办公厅 2018年5月6日印发）",
+                  "第14项（行政许可办理流程图）",
+                  confidence="✅", effective="2018-05-06", rule="R-service-flowchart",
+                  quote="及时公开行政许可服务指南、行政许可办理流程图，公开行政许可受理情况和办理结果。"),
     weight=2,
     description=T("每个办事指南应附办理流程图（图片或可下载的流程图文件）。报告有流程图的指南所占比例：全部有为合格，"
                   "部分缺失为警告，多个指南均无流程图为不合格。",

@@ -25,12 +25,11 @@ def _row(g) -> dict:
     title=T("办事指南要素完整性", "Completeness of service guides"),
     category="services",
     clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
-                  "单项否决·服务不实用：办事指南重点要素类别缺失4类及以上的事项数量超过（含）5个；"
-                  "事项总数不足5个的，每个办理事项办事指南要素均缺失4类及以上",
-                  confidence="✅",
-                  note="rules digest §1.2, §4. Of the 10 重点要素类别 only 事项名称、设定依据、申请条件、办理材料 are verified (✅); "
-                       "办理地点、办理机构、收费标准、办理时间、联系电话、办理流程 are recalled (❓) and are profile data "
-                       "([checks.\"services.guide-elements\".elements])"),
+                  "单项否决指标·服务不实用（第2项）",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-guide-elements",
+                  quote="2.办事指南重点要素类别（包括事项名称、设定依据、申请条件、办理材料、……",
+                  note="缺失4类及以上的事项超过（含）5个为单项否决。10 类要素中仅事项名称、设定依据、申请条件、办理材料已核实；"
+                       "办理地点、办理机构、收费标准、办理时间、联系电话、办理流程未核实，为检查配置数据"),
     weight=4,
     veto=True,
     description=T("逐个检查办事指南的 10 类重点要素（事项名称、设定依据、申请条件、办理材料、办理地点、办理机构、收费标准、"

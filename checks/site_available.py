@@ -29,8 +29,11 @@ def _chain(snap, start):
     id=ID,
     title=T("首页可访问", "Homepage is reachable"),
     category="availability",
-    clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）", "单项否决指标：站点无法访问（15 秒打不开计为一次失败）",
-                  confidence="✅", note="rules digest §1.2, §1.5"),
+    clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
+                  "单项否决指标·站点无法访问（15秒打不开计为一次失败）",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-site-unavailable",
+                  quote="监测1周，每天间隔性访问20次以上，超过（含）15秒网站仍打不开的次数累计占比超过（含）5%，即单项否决。",
+                  note="本次检查只访问一次，不据此单项否决；一周的判定见 site.uptime"),
     weight=5,
     description=T("本次检查访问首页一次：首页应在 15 秒内正常打开（HTTP 2xx），5 秒以上视为偏慢。"
                   "国办“站点无法访问”单项否决需连续监测一周、每天 20 次以上、失败占比≥5% 才能判定，"

@@ -1,6 +1,6 @@
 """site.domain — the site's host follows the domain rules of 《政府网站发展指引》.
 
-Rules digest §2.1 (✅): government sites use English domains ending in ``.gov.cn``
+《政府网站发展指引》 domain section (✅ docs/rules.md#R-domain-gov-cn): government sites use English domains ending in ``.gov.cn``
 (and Chinese ``.政务`` names); a portal (门户网站) is ``www.□□□.gov.cn`` (the central
 portal ``www.gov.cn``); a department site (部门网站) uses a subdomain of its
 government's or parent department's portal domain, ``○○○.□□□.gov.cn``.
@@ -39,8 +39,10 @@ def form_of(host: str) -> str:
     id=ID,
     title=T("网站域名规范", "Domain name follows the rules"),
     category="identity",
-    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）", "域名管理：使用 .gov.cn 英文域名与 .政务 中文域名；"
-                  "门户网站 www.□□□.gov.cn，部门网站 ○○○.□□□.gov.cn", confidence="✅", note="rules digest §2.1"),
+    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）",
+                  "规范网站名称和域名：域名",
+                  confidence="✅", effective="2017-05-15", rule="R-domain-gov-cn",
+                  quote="政府网站要使用以.gov.cn为后缀的英文域名和符合要求的中文域名，不得使用其他后缀的英文域名。"),
     weight=2,
     description=T("政府网站应使用以 .gov.cn 为后缀的英文域名（及 .政务 中文域名）；门户网站为 www.□□□.gov.cn，"
                   "部门网站使用本级政府或上级部门门户网站的下级域名 ○○○.□□□.gov.cn。网站类型在配置 [site] kind 中设定。",

@@ -21,8 +21,10 @@ def _key(text: str) -> str:
     id=ID,
     title=T("首页标题", "Homepage title"),
     category="identity",
-    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）", "网站名称应规范；网页设计规范（页面标题）",
-                  confidence="🟡", note="rules digest §2.3, §9 item 4"),
+    clause=Clause("《政府网站发展指引》（国办发〔2017〕47号）",
+                  "规范网站名称和域名：网站名称；网页设计规范（页面标题）",
+                  confidence="🟡", effective="2017-05-15", rule="R-site-name-title",
+                  note="条文原文未取得"),
     weight=1,
     description=T("首页 <title> 应存在、非空、不是“首页”“无标题文档”等模板默认值，并写明网站名称"
                   "（与 SiteName 标签或页面底部的主办单位对照）。",

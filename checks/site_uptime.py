@@ -1,14 +1,14 @@
 """site.uptime — 站点无法访问, judged from a week of homepage probes.
 
-The 国办 veto (rules digest §1.2 ✅): "监测1周，每天间隔性访问20次以上，超过（含）15秒网站
+The 国办 veto (✅ docs/rules.md#R-veto-site-unavailable): "监测1周，每天间隔性访问20次以上，超过（含）15秒网站
 仍打不开的次数累计占比超过（含）5%". ``gov-audit monitor URL --history DB`` takes the
 probes (a 15 s limit each, as the 国办 monitor does); the ``uptime`` gatherer reads
 them from the history store and this check judges them. It is a veto item, but it
 only fails with enough data: every day of the window needs its minimum number of
 probes; with fewer it is ``unknown`` ("needs a week of samples"). 开普云 warns at a 3 %
-failure rate (§1.5), so warn is 3 %.
+failure rate, so warn is 3 %.
 
-Profile thresholds (``[thresholds]``; defaults from the digest):
+Profile thresholds (``[thresholds]``; defaults from docs/rules.md):
 ``uptime_window_days`` 7, ``uptime_min_probes_per_day`` 20 (per day, or per window
 when the window is shorter than a day), ``uptime_fail_ratio`` 0.05,
 ``uptime_warn_ratio`` 0.03, and the probe limit ``homepage_timeout_seconds`` 15.
@@ -62,8 +62,10 @@ def _reason(sample: dict) -> str:
     title=T("站点连通性（一周监测）", "Homepage uptime over a week of probes"),
     category="availability",
     clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
-                  "单项否决指标：站点无法访问（监测1周，每天间隔性访问20次以上，超过（含）15秒仍打不开的次数累计占比≥5%）",
-                  confidence="✅", note="rules digest §1.2 ✅; early warning at 3 % per 开普云 §1.5 ✅"),
+                  "单项否决指标·站点无法访问",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-site-unavailable",
+                  quote="监测1周，每天间隔性访问20次以上，超过（含）15秒网站仍打不开的次数累计占比超过（含）5%，即单项否决。",
+                  note="预警线 3% 为监测平台的预警值，属检查配置"),
     weight=5,
     veto=True,
     description=T("读取 gov-audit monitor 记录在历史库中的首页探测结果：监测窗口 7 天、每天至少 20 次探测时，"

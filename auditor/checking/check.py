@@ -8,7 +8,9 @@ A check is one module holding its metadata beside its logic::
         id="identity.icp",
         title=T("ICP 备案编号", "ICP registration number"),
         category="identity",
-        clause=Clause("《政府网站发展指引》", "页面底部功能区", confidence="🟡"),
+        clause=Clause("《非经营性互联网信息服务备案管理办法》（信息产业部令第33号）", "第十三条",
+                      quote="非经营性互联网信息服务提供者应当在其网站开通时在主页底部的中央位置标明其备案编号……",
+                      effective="2005-03-20", rule="R-footer-icp"),
         weight=2,
     )
     def run(snap, profile):
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Callable, Iterable
 
 
@@ -66,23 +69,51 @@ def as_text(value: "T | str | None") -> T:
 
 @dataclass(frozen=True)
 class Clause:
-    """The rule a check enforces: document, article, and how sure the rule is.
+    """The rule a check enforces, as a reader can look it up (docs/rules.md).
 
-    ``confidence`` uses the marks of the rules digest: ✅ verified, 🟡 secondary
-    source, ❓ unverified. 🟡/❓ rules are profile settings and never veto items.
+    ``document``: the official document's full title and number; ``article``: the clause
+    (article, section or item) within it; ``quote``: the requirement's wording, verbatim, or ""
+    when no copy of the official text was found (never paraphrase here); ``effective``: the ISO
+    date the rule took effect — an audit whose as-of date is earlier reports the check ``na``;
+    ``rule``: the rule's anchor in docs/rules.md (``R-…``). ``confidence``: ✅ verified (wording
+    read in a copy of the official text), 🟡 secondary source, ❓ unverified. 🟡/❓ rules are
+    profile settings and never veto items.
     """
 
     document: str
     article: str = ""
     confidence: str = "✅"
     note: str = ""
+    quote: str = ""
+    effective: str = ""
+    rule: str = ""
+
+    def __post_init__(self):
+        if self.confidence not in ("✅", "🟡", "❓"):
+            raise ValueError(f"clause confidence must be ✅, 🟡 or ❓, not {self.confidence!r}")
+        if self.effective:
+            try:
+                date.fromisoformat(self.effective)
+            except ValueError:
+                raise ValueError(f"clause effective date must be YYYY-MM-DD, not {self.effective!r}") from None
+
+    @property
+    def effective_date(self) -> date | None:
+        """The date the rule took effect, or None when unknown."""
+        return date.fromisoformat(self.effective) if self.effective else None
+
+    def in_force(self, as_of: date | None) -> bool:
+        """Whether the rule applies on ``as_of`` (a rule with no known date always does)."""
+        start = self.effective_date
+        return start is None or as_of is None or as_of >= start
 
     def label(self) -> str:
         return f"{self.document} {self.article}".strip()
 
     def to_json(self) -> dict:
         return {"document": self.document, "article": self.article,
-                "confidence": self.confidence, "note": self.note}
+                "confidence": self.confidence, "note": self.note, "quote": self.quote,
+                "effective": self.effective or None, "rule": self.rule}
 
 
 @dataclass(frozen=True)
@@ -196,7 +227,7 @@ def check(*, id: str, title: T, category: str, clause: Clause, weight: float = 1
     if category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}; one of {sorted(CATEGORIES)}")
     if veto and clause.confidence != "✅":
-        # The rules digest: 🟡/❓ rules are profile settings, never hard verdicts.
+        # docs/rules.md: 🟡/❓ rules are profile settings, never hard verdicts.
         raise ValueError(f"check {id}: a veto item needs a verified (✅) clause")
 
     def wrap(func: Callable[..., Result]) -> Check:

@@ -6,7 +6,7 @@ configuration) with dnspython; CNAME chains are recorded as the resolver answers
 them. The zone is found as internet.nl does: the nearest name, walking up from the
 host, that has NS records. Each name server's AAAA addresses are then asked for the
 zone's SOA directly over IPv6 (UDP, TCP when truncated) — the monitoring's
-"完整的 IPv6 域名授权体系" (rules digest §6.2). Authoritative servers listen on port 53
+"完整的 IPv6 域名授权体系" (docs/rules.md#R-ipv6-deploy). Authoritative servers listen on port 53
 (``ctx.options["dns_ns_port"]`` changes it, for tests).
 
 Bounded: at most 6 name servers, 2 IPv6 addresses each, about 30 queries in all,

@@ -1,6 +1,6 @@
 """The ``ipv6`` gatherer: the homepage and the site's links over IPv6, for ipv6.reachable,
-ipv6.parity and ipv6.links — the national IPv6 monitoring's indicators (rules digest
-§6.2) measured the way it describes them.
+ipv6.parity and ipv6.links — the national IPv6 monitoring's indicators (docs/rules.md,
+R-ipv6-deploy and R-ipv6-link-levels) measured the way it describes them.
 
 Every IPv6 request goes through a fetcher forced onto the AAAA addresses (the Host
 header and the TLS SNI stay the site's name) that shares the crawl's rate limiter and

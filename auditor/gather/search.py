@@ -1,7 +1,7 @@
 """The ``search`` gatherer: submit the site search as an inspector does (for search.works).
 
 Inspectors type the exact title of a recent article into the site search and expect
-the article among the results ("搜不到" is a finding; rules digest §2.6). This
+the article among the results ("搜不到" is a finding; docs/rules.md#R-search-finds-content). This
 gatherer finds the search (checks/_search.py, shared with search.present), takes
 the exact title of a recent article from the snapshot, submits it — a GET form as a
 URL, a POST form as a POST — through the crawl's fetcher (same rate limit, bounds

@@ -1,8 +1,8 @@
 """``gov-audit monitor``: probe a site's homepage on a schedule and store each probe.
 
-The 国办 indicator 站点无法访问 (rules digest §1.2) is judged over a week of probes,
+The 国办 indicator 站点无法访问 (国办秘函〔2019〕19号, docs/rules.md#R-veto-site-unavailable) is judged over a week of probes,
 at least 20 a day, each failing when the homepage does not open within 15 s;
-开普云 probes key portals every 5 minutes (§1.5). Each probe here is one GET of the
+the national monitoring vendor probes key portals every 5 minutes. Each probe here is one GET of the
 homepage (redirects followed) with a 15 s limit on the whole exchange, through the
 same bounded fetcher as the audit. The probes go into the history store, where
 the ``site.uptime`` check reads them.
