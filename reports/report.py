@@ -17,7 +17,7 @@ from auditor.checking.runner import CheckRun
 from auditor.checking.scoring import Scorecard
 from auditor.crawl.snapshot import Snapshot
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 STATUS_TEXT = {
     "pass": T("通过", "Pass"), "warn": T("警告", "Warning"), "fail": T("不通过", "Fail"),
@@ -180,6 +180,15 @@ CONFIDENCE = {
 }
 
 
+# The clause lines of each finding's details (the rule quoted from docs/rules.md).
+CLAUSE_UI = {
+    "zh": {"effective": "施行日期", "rule_ref": "规则编号（docs/rules.md）",
+           "no_quote": "未取得该条款的官方原文，未作引用。"},
+    "en": {"effective": "In force from", "rule_ref": "Rule (docs/rules.md)",
+           "no_quote": "No copy of the official wording was found; not quoted."},
+}
+
+
 def _spell_marks(text: str, lang: str) -> str:
     """Certainty marks in clause notes as words: not every printer or font has the emoji."""
     for mark, label in CONFIDENCE.items():
@@ -275,3 +284,5 @@ UI = {
                        "few links and little text, but scripts": "little static content"},
     },
 }
+for _lang, _extra in CLAUSE_UI.items():
+    UI[_lang].update(_extra)
