@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 import traceback
 from dataclasses import dataclass
+from datetime import date
 
 from auditor.checking.check import Check, Result, Status, T
 from auditor.gather.base import GatherError
@@ -38,15 +39,30 @@ def _blocked_reason(snapshot: Snapshot) -> T | None:
     return None
 
 
+def _not_in_force(chk: Check, as_of: date | None) -> Result | None:
+    """A rule that had not taken effect on the audit's as-of date is not applicable (na)."""
+    if chk.clause.in_force(as_of):
+        return None
+    start = chk.clause.effective
+    return Result(Status.NA,
+                  T(f"规则尚未施行：{chk.clause.label()} 自 {start} 起施行（检查日期 {as_of}）",
+                    f"rule not yet in force: {chk.clause.label()} applies from {start} (audit date {as_of})"),
+                  details={"not_in_force": True, "effective": start, "as_of": str(as_of)})
+
+
 def run_checks(checks: list[Check], snapshot: Snapshot, profile: Profile) -> list[CheckRun]:
     runs: list[CheckRun] = []
     blocked = _blocked_reason(snapshot)
+    as_of = getattr(snapshot, "as_of", None)
     for chk in checks:
         weight = profile.check_weight(chk.id, chk.weight)
         t0 = time.perf_counter()
         missing = next((snapshot.facts[g] for g in chk.gatherers
                         if isinstance(snapshot.facts.get(g), GatherError)), None)
-        if blocked is not None and "homepage" in chk.gatherers:
+        not_in_force = _not_in_force(chk, as_of)
+        if not_in_force is not None:
+            result = not_in_force
+        elif blocked is not None and "homepage" in chk.gatherers:
             result = Result(Status.UNKNOWN, blocked)
         elif missing is not None:
             result = Result(Status.UNKNOWN, T(f"所需数据未能采集（{missing.name}）：{missing.message}",
