@@ -24,9 +24,9 @@ MAX_BODY_EVIDENCE = 20
 
 _LABELS = {
     "zh": {"veto": "单项否决", "clause": "依据", "evidence": "证据", "fix": "整改建议",
-           "warn": "警告", "more": "条证据未列出"},
+           "warn": "警告", "more": "条证据未列出", "effective": "施行日期"},
     "en": {"veto": "veto item", "clause": "Rule", "evidence": "Evidence", "fix": "How to fix",
-           "warn": "Warning", "more": "more evidence items not listed"},
+           "warn": "Warning", "more": "more evidence items not listed", "effective": "In force from"},
 }
 
 
@@ -53,6 +53,10 @@ def _detail(check: dict, lang: str, L: dict) -> str:
     rule = f"{clause.get('document', '')} {clause.get('article', '')}".strip()
     if rule:
         lines.append(f"{L['clause']}: {rule} ({clause.get('confidence', '')})")
+        if clause.get("quote"):
+            lines.append(f"  “{clause['quote']}”")
+        if clause.get("effective"):
+            lines.append(f"  {L['effective']}: {clause['effective']}")
     evidence = check.get("evidence") or []
     if evidence:
         lines.append(f"{L['evidence']}:")

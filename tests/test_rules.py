@@ -152,3 +152,14 @@ def test_scorecard_details_quote_the_clause(audit_site):
     assert "未取得该条款的官方原文" in zh and "R-footer-sponsor-contact" in zh
     icp = next(c for c in out.report["checks"] if c["id"] == "identity.icp")
     assert icp["clause"]["quote"].startswith("非经营性互联网信息服务提供者")
+
+
+def test_junit_failure_body_quotes_the_clause():
+    from reports.junit import render_junit
+    report = {"site": {"url": "http://example.gov.cn/"}, "finished_at": "2026-11-20T00:00:00+00:00",
+              "checks": [{"id": "identity.icp", "category": "identity", "status": "fail", "veto": False,
+                          "title": {"zh": "ICP 备案编号", "en": "ICP"}, "summary": {"zh": "未找到", "en": "none"},
+                          "clause": next(c for c in CHECKS if c.id == "identity.icp").clause.to_json(),
+                          "evidence": [], "remediation": None, "weight": 1, "details": {}}]}
+    xml = render_junit(report, "zh")
+    assert "第十三条" in xml and "主页底部的中央位置标明其备案编号" in xml and "施行日期: 2005-03-20" in xml
