@@ -1,0 +1,144 @@
+"""Verdicts on pages built like real government templates (issue 10, items 4–9).
+
+The fixture pages reproduce structures seen on TRS WCM, Hanweb/JCMS and EmpireCMS sites:
+a column page whose list area is empty but whose side boxes (最新信息, 热点排行) list the
+same dated items on every page; "no content" notices in their many wordings; columns with
+one or two items; unit-name prefixed titles in the ArticleTitle meta; the 找错 entry of
+each generation; contacts published on notices.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from servers import page
+
+AS_OF = date(2026, 11, 20)
+FILL = "<p>" + "本站发布本县政务信息、政策文件和办事服务指南，欢迎社会各界监督。" * 12 + "</p>"
+BODY = "<p>" + "为进一步做好相关工作，现将有关事项通知如下，请各单位认真贯彻落实。" * 8 + "</p>"
+
+
+def result(out, cid):
+    return next(c for c in out.report["checks"] if c["id"] == cid)
+
+
+def ago(days: int) -> str:
+    return (AS_OF - timedelta(days=days)).isoformat()
+
+
+def nav(*items):
+    return '<ul class="nav">' + "".join(f'<li><a href="{u}">{t}</a></li>' for u, t in items) + "</ul>"
+
+
+def rows(prefix: str, ages, start=1):
+    out = "".join(f'<li><a href="{prefix}{start + n}.html" target="_blank">第{start + n}条信息的标题内容比较长一些</a>'
+                  f'<span class="date">{ago(a)}</span></li>' for n, a in enumerate(ages))
+    return f'<ul class="list">{out}</ul>'
+
+
+# EmpireCMS list template: left box 最新信息 (same rows on every column page), a breadcrumb,
+# and the list area ([!--empirenews.listtemp--]) that is empty or holds a notice.
+SIDEBAR = ('<div class="left"><div class="tit">最新信息</div><ul>'
+           + "".join(f'<li><a href="/zwdt/{n}.html">第{n}条最新动态的标题比较长一些</a><span>{ago(n)}</span></li>'
+                     for n in (1, 2, 3)) + "</ul></div>")
+
+
+def ecms_column(name: str, list_area: str, parent: str = "") -> str:
+    crumb = f'<div class="position">当前位置：<a href="/">首页</a>&nbsp;>&nbsp;{parent + "&nbsp;>&nbsp;" if parent else ""}' \
+            f'<a href="#">{name}</a></div>'
+    return page(f"{name}-示例县人民政府", f'{SIDEBAR}<div class="right">{crumb}<div class="listbox">{list_area}</div></div>')
+
+
+def home(columns, extra="") -> str:
+    return page("示例县人民政府", nav(*[(p, n) for p, n in columns]) + rows("/zwdt/", [1, 2, 3]) + extra + FILL)
+
+
+def audit(audit_site, routes, only, **kw):
+    kw.setdefault("as_of", AS_OF)
+    return audit_site(routes, only=only, **kw)
+
+
+# -- item 4: blank columns recognised by structure ------------------------------------------
+
+BLANK_WORDINGS = ['<p class="nodata">此栏目下暂无内容</p>', '<div class="common-empty">没有相关记录</div>',
+                  '<div class="tips">栏目正在建设中，敬请期待！</div>', '<span>暂无相关数据</span>',
+                  '<ul class="list"></ul>']
+
+
+def blank_site(wordings):
+    cols = [(f"/lm{n}/", f"栏目{n}号") for n in range(len(wordings))] + [("/zwdt/", "政务动态")]
+    routes = {"/": home(cols)}
+    for (path, name), notice in zip(cols, wordings):
+        routes[path] = ecms_column(name, notice)
+    routes["/zwdt/"] = ecms_column("政务动态", rows("/zwdt/", [1, 2, 3, 4]))
+    for n in range(1, 5):
+        routes[f"/zwdt/{n}.html"] = page(f"第{n}条", f"<h1>第{n}条</h1><div>发布时间：{ago(n)}</div>{BODY}")
+    return routes
+
+
+def test_blank_columns_in_every_wording_beside_a_dated_sidebar_are_the_veto(audit_site):
+    out = audit(audit_site, blank_site(BLANK_WORDINGS), ["freshness.empty-columns", "freshness.columns"])
+    r = result(out, "freshness.empty-columns")
+    assert r["status"] == "fail", r["summary"]
+    assert sorted(b["name"] for b in r["details"]["blank"]) == [f"栏目{n}号" for n in range(5)]
+    assert any("没有相关记录" in e["excerpt"] for e in r["evidence"])
+    cols = result(out, "freshness.columns")
+    # The side box's dates are not the blank columns' dates.
+    assert all(c["state"] == "blank" for c in cols["details"]["columns"] if c["name"].startswith("栏目"))
+
+
+def test_columns_with_items_and_an_empty_side_box_are_not_blank(audit_site):
+    routes = blank_site([])
+    for n in range(5):
+        routes["/"] = home([(f"/lm{n}/", f"通知公告{n}") for n in range(5)] + [("/zwdt/", "政务动态")])
+        routes[f"/lm{n}/"] = ecms_column(f"通知公告{n}", rows(f"/lm{n}/", [5, 9]) + '<div class="hot">热点排行：暂无数据</div>')
+    r = result(audit(audit_site, routes, ["freshness.empty-columns"]), "freshness.empty-columns")
+    assert r["status"] == "pass", r["summary"]
+    assert r["details"]["blank"] == []
+
+
+def test_a_long_text_mentioning_no_data_is_no_notice(audit_site):
+    # A static introduction page may say 暂无 in a sentence: not a "no content" notice.
+    routes = blank_site([])
+    text = "<p>本单位负责全县统计工作，截至目前暂无相关数据需要向社会公开的事项将在本栏目另行发布，请关注本网站后续的通知和公告。</p>"
+    for n in range(5):
+        routes["/"] = home([(f"/js{n}/", f"机构介绍{n}") for n in range(5)] + [("/zwdt/", "政务动态")])
+        routes[f"/js{n}/"] = ecms_column(f"机构介绍{n}", text)
+    r = result(audit(audit_site, routes, ["freshness.empty-columns"]), "freshness.empty-columns")
+    assert r["details"]["blank"] == [], r["summary"]
+
+
+# -- item 5: stale columns with few items -------------------------------------------------
+
+def few_items_site(ages):
+    names = ["工作动态", "部门动态", "乡镇动态", "通知公告", "政策文件"]
+    cols = [(f"/c{n}/", name) for n, name in enumerate(names)]
+    routes = {"/": home(cols + [("/zwdt/", "政务动态")])}
+    for (path, name) in cols:
+        routes[path] = ecms_column(name, rows(path, ages))
+    routes["/zwdt/"] = ecms_column("政务动态", rows("/zwdt/", [1, 2, 3, 4]))
+    return routes
+
+
+def test_named_columns_with_two_stale_items_are_the_veto(audit_site):
+    r = result(audit(audit_site, few_items_site([200, 260]), ["freshness.columns"]), "freshness.columns")
+    assert r["status"] == "fail", r["summary"]
+    assert r["details"]["stale_key"] == 5
+    by_name = {c["name"]: c for c in r["details"]["columns"]}
+    assert by_name["通知公告"]["newest"] == ago(200) and by_name["通知公告"]["state"] == "stale"
+
+
+def test_named_columns_with_one_fresh_item_pass(audit_site):
+    r = result(audit(audit_site, few_items_site([3]), ["freshness.columns"]), "freshness.columns")
+    assert r["status"] == "pass", r["summary"]
+    assert {c["name"] for c in r["details"]["columns"]} >= {"工作动态", "通知公告", "政策文件"}
+
+
+def test_an_unnamed_page_with_two_dated_rows_is_no_column(audit_site):
+    # No ColumnName, no breadcrumb, no link text: the >= 3-row rule guesses lists.
+    routes = {"/": home([("/zwdt/", "政务动态")]) + '<a href="/x/p.html"></a>',
+              "/zwdt/": ecms_column("政务动态", rows("/zwdt/", [1, 2, 3, 4]))}
+    routes["/"] = page("示例县人民政府", nav(("/zwdt/", "政务动态")) + rows("/zwdt/", [1, 2, 3])
+                       + '<a href="/x/p.html"><img src="/x.png"></a>' + FILL)
+    routes["/x/p.html"] = page("通知公告", rows("/x/", [300, 400]) + FILL)
+    r = result(audit(audit_site, routes, ["freshness.columns"]), "freshness.columns")
+    assert all(not c["url"].endswith("/x/p.html") for c in r["details"]["columns"]), r["details"]["columns"]
