@@ -142,3 +142,42 @@ def test_an_unnamed_page_with_two_dated_rows_is_no_column(audit_site):
     routes["/x/p.html"] = page("通知公告", rows("/x/", [300, 400]) + FILL)
     r = result(audit(audit_site, routes, ["freshness.columns"]), "freshness.columns")
     assert all(not c["url"].endswith("/x/p.html") for c in r["details"]["columns"]), r["details"]["columns"]
+
+
+# -- item 8: official contacts are no leaks; citizens' data is ------------------------------
+
+def _id_number(first17: str) -> str:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights)) % 11]
+
+
+def notice_site(body: str) -> dict:
+    return {"/": page("示例县人民政府", FILL + '<a href="/zfcg/1.html">某某采购项目公告</a>'),
+            "/zfcg/1.html": page("某某采购项目公告", f"<h1>某某采购项目公告</h1>{body}{BODY}")}
+
+
+# A TRS procurement notice: spaced labels (联 系 人), a landline then a mobile after one label.
+PROCUREMENT = ('<div class="TRS_Editor"><p>一、采购人信息</p><p>名　　称：示例县教育局</p>'
+               '<p>联 系 人：王老师</p><p>联系电话：0531-88881234、13805311234</p>'
+               '<p>二、采购代理机构信息</p><p>联系方式：张工　0531-66661234　15866661234</p>'
+               '<p>监督电话：0531-12345678 / 13905311234</p>'
+               '<p>咨 询 电 话：18953101234</p></div>')
+
+
+def test_official_contacts_on_a_procurement_notice_are_no_leak(audit_site):
+    r = result(audit(audit_site, notice_site(PROCUREMENT), ["privacy.personal-data"]), "privacy.personal-data")
+    assert r["status"] == "pass", (r["summary"], r["details"]["mobile_pages"])
+    assert r["details"]["contact_numbers_skipped"] == 4
+
+
+def test_a_named_applicants_mobile_is_a_leak(audit_site):
+    body = '<table><tr><td>补助对象：李某某</td><td>联系电话：13912345678</td></tr></table>' + PROCUREMENT
+    r = result(audit(audit_site, notice_site(body), ["privacy.personal-data"]), "privacy.personal-data")
+    assert r["status"] == "warn", r["summary"]
+    assert r["details"]["mobile_numbers"] == 1 and "139****5678" in r["evidence"][0]["excerpt"]
+
+
+def test_an_applicants_id_number_beside_a_contact_label_fails(audit_site):
+    body = f"<p>申请人：张某 联系人：张某 身份证号码：{_id_number('37010219850612301')}</p>" + PROCUREMENT
+    r = result(audit(audit_site, notice_site(body), ["privacy.personal-data"]), "privacy.personal-data")
+    assert r["status"] == "fail", r["summary"]
