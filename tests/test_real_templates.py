@@ -181,3 +181,50 @@ def test_an_applicants_id_number_beside_a_contact_label_fails(audit_site):
     body = f"<p>申请人：张某 联系人：张某 身份证号码：{_id_number('37010219850612301')}</p>" + PROCUREMENT
     r = result(audit(audit_site, notice_site(body), ["privacy.personal-data"]), "privacy.personal-data")
     assert r["status"] == "fail", r["summary"]
+
+
+# -- item 6: whose annual report -----------------------------------------------------------
+
+def report_page(title: str, published: str) -> str:
+    return page(f"{title}_示例县人民政府", f"<h1>{title}</h1><div>发布时间：{published}</div>{BODY}",
+                head=f'<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="{published} 09:00">')
+
+
+def reports_site(own_years, dept_years) -> dict:
+    """A county portal's 年报 column with sub-columns 政府年报 (the county's) and 部门年报 (its
+    departments', titled only by year, the unit shown beside the link, as TRS lists do)."""
+    xxgk = nav(("/xxgk/ndbg/", "政府信息公开年报"))
+    ndbg = nav(("/xxgk/ndbg/zfnb/", "政府年报"), ("/xxgk/ndbg/bmnb/", "部门年报"))
+    own = "".join(f'<li><a href="/xxgk/ndbg/zfnb/{y}.html">{y}年政府信息公开工作年度报告</a><span>{y + 1}-03-20</span></li>'
+                  for y in own_years)
+    dept = "".join(f'<li><span class="unit">{u}</span><a href="/xxgk/ndbg/bmnb/{u}{y}.html">{y}年政府信息公开工作年度报告</a>'
+                   f'<span>{y + 1}-01-20</span></li>' for y in dept_years for u in ("jyj", "czj", "wjw"))
+    crumb = '<div class="position">当前位置：首页 > 政府信息公开 > 政府信息公开年报 > {}</div>'
+    routes = {"/": page("示例县人民政府", nav(("/xxgk/", "政府信息公开")) + rows("/zwdt/", [1, 2, 3]) + FILL),
+              "/xxgk/": page("政府信息公开_示例县人民政府", xxgk + FILL),
+              "/xxgk/ndbg/": page("政府信息公开年报_示例县人民政府", crumb.format("") + ndbg),
+              "/xxgk/ndbg/zfnb/": page("政府年报_示例县人民政府", crumb.format("政府年报") + f'<ul class="list">{own}</ul>',
+                                       head='<meta name="ColumnName" content="政府年报">'),
+              "/xxgk/ndbg/bmnb/": page("部门年报_示例县人民政府", crumb.format("部门年报") + f'<ul class="list">{dept}</ul>',
+                                       head='<meta name="ColumnName" content="部门年报">')}
+    for y in own_years:
+        routes[f"/xxgk/ndbg/zfnb/{y}.html"] = report_page(f"{y}年政府信息公开工作年度报告", f"{y + 1}-03-20")
+    for y in dept_years:
+        for u in ("jyj", "czj", "wjw"):
+            routes[f"/xxgk/ndbg/bmnb/{u}{y}.html"] = report_page(f"{y}年政府信息公开工作年度报告", f"{y + 1}-01-20")
+    return routes
+
+
+def test_departments_reports_do_not_stand_for_the_owners(audit_site):
+    r = result(audit(audit_site, reports_site([2022, 2023, 2024], [2023, 2024, 2025]), ["disclosure.annual-report"]),
+               "disclosure.annual-report")
+    assert r["status"] == "fail", r["summary"]
+    assert r["details"]["due_year"] == 2025 and r["details"]["years_found"] == [2022, 2023, 2024]
+    assert r["details"]["other_units_reports"] == 9
+
+
+def test_the_owners_report_in_its_column_passes(audit_site):
+    r = result(audit(audit_site, reports_site([2022, 2023, 2024, 2025], [2024]), ["disclosure.annual-report"]),
+               "disclosure.annual-report")
+    assert r["status"] in ("pass", "warn"), r["summary"]
+    assert r["details"]["published"] == "2026-03-20"
