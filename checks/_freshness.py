@@ -387,7 +387,7 @@ def _dateless_lists(snap, profile, known: set, max_depth: int) -> list[FreshColu
     as_of = snap.as_of
     out = []
     for page in snap.pages.values():
-        if not page.is_html or not page.ok or page.depth == 0 or page.depth > max_depth:
+        if not page.is_html or not page.ok or page.depth == 0 or page.depth > max_depth or snap.is_homepage_alias(page):
             continue
         if page.final_url in known or page.url in known or is_pagination(page.final_url):
             continue

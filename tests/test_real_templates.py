@@ -228,3 +228,111 @@ def test_the_owners_report_in_its_column_passes(audit_site):
                "disclosure.annual-report")
     assert r["status"] in ("pass", "warn"), r["summary"]
     assert r["details"]["published"] == "2026-03-20"
+
+
+# -- item 9: real templates vary -----------------------------------------------------------
+
+GUIDE_TEXT = ("<p>一、信息分类与编排体系。本机关主动公开的政府信息分为机构职能、政策文件、规划计划等类别，按类别和生成时间编排。</p>"
+              "<p>二、获取方式。公民、法人或者其他组织可以通过本网站“政府信息公开”栏目查阅主动公开的政府信息，也可以依申请获取。</p>"
+              "<p>三、政府信息公开工作机构：示例县人民政府办公室。办公地址：示例县政务大道1号。办公时间：周一至周五。"
+              "联系电话：0531-12345679。</p>")
+
+
+def test_a_guide_titled_with_the_units_name_in_articletitle_is_found(audit_site):
+    # TRS: the 政府信息公开 page lists the guide as an article, its link text and <title> carry the
+    # unit's name (too long for a column label); the page says what it is in ArticleTitle and <h1>.
+    title = "示例县人民政府办公室政府信息公开指南（2024年修订）"
+    routes = {"/": page("示例县人民政府", nav(("/xxgk/", "政府信息公开")) + FILL),
+              "/xxgk/": page("政府信息公开_示例县人民政府",
+                             f'<ul class="list"><li><a href="/xxgk/zn/t20240301_1.html">{title}</a>'
+                             "<span>2024-03-01</span></li></ul>" + FILL),
+              "/xxgk/zn/t20240301_1.html": page(f"{title}_示例县人民政府", f"<h1>{title}</h1>{GUIDE_TEXT}",
+                                                head=f'<meta name="ArticleTitle" content="{title}">')}
+    r = result(audit(audit_site, routes, ["disclosure.guide"]), "disclosure.guide")
+    assert r["status"] in ("pass", "warn"), r["summary"]
+    assert r["details"].get("url", "").endswith("t20240301_1.html") or \
+        any(e["url"].endswith("t20240301_1.html") for e in r["evidence"]), r
+
+
+def test_the_homepage_under_index_html_is_not_another_page(audit_site):
+    head = '<meta name="ColumnName" content="通知公告"><meta name="ColumnType" content="通知公告">'
+    art_head = '<meta name="ArticleTitle" content="{t}"><meta name="PubDate" content="{d} 09:00">' \
+               '<meta name="ContentSource" content="示例县人民政府">'
+    home_html = page("示例县人民政府", nav(("/index.html", "首页"), ("/tzgg/", "通知公告")) + rows("/tzgg/", [1, 2, 3]) + FILL)
+    routes = {"/": home_html, "/index.html": home_html, "/index.htm": home_html,
+              "/tzgg/": page("通知公告_示例县人民政府", rows("/tzgg/", [1, 2, 3]), head=head)}
+    for n in (1, 2, 3):
+        t = f"第{n}条信息的标题内容比较长一些"
+        routes[f"/tzgg/{n}.html"] = page(t, f"<h1>{t}</h1>{BODY}", head=art_head.format(t=t, d=ago(n)))
+    out = audit(audit_site, routes, ["identity.meta-tags-pages", "freshness.columns"])
+    r = result(out, "identity.meta-tags-pages")
+    assert r["status"] == "pass", r["summary"]
+    cols = result(out, "freshness.columns")
+    assert [c["url"].rsplit("/", 2)[-2] for c in cols["details"]["columns"]] == ["tzgg"], cols["details"]["columns"]
+
+
+# IPv6-transition proxies rewrite a host a.b.gov.cn into a-b-gov-cn.<proxy>: the markers are
+# known by path, element id and image.
+PROXY = "ipv6.example-proxy.gov.cn"
+
+
+def test_national_markers_through_an_ipv6_proxy_host(audit_site):
+    footer = ('<div class="footer"><span id="_ideConac"><a href="http://bszs-conac-cn.' + PROXY
+              + '/sitename?method=show&id=0BE1AC304F8E592CE053012819ACFC38" target="_blank">'
+              '<img id="imgConac" src="http://dcs-conac-cn.' + PROXY + '/image/red.png"></a></span>'
+              '<script id="_jiucuo_" sitecode="3709230001" src="http://zfwzgl-www-gov-cn.' + PROXY
+              + '/exposure/jiucuo.js"></script>'
+              '<a href="http://www-beian-gov-cn.' + PROXY + '/portal/registerSystemInfo?recordcode=37092302000123">'
+              '<img src="/images/ga.png">鲁公网安备 37092302000123号</a></div>')
+    out = audit(audit_site, {"/": page("示例县人民政府", FILL + footer)},
+                ["identity.dangzheng", "interaction.zhaocuo", "identity.psb"])
+    assert result(out, "identity.dangzheng")["status"] == "pass", result(out, "identity.dangzheng")["summary"]
+    assert result(out, "interaction.zhaocuo")["status"] == "pass"
+    assert result(out, "identity.psb")["details"]["linked"] is True
+
+
+# -- item 7: 找错 of every generation, never the site search; search on inner pages ---------------
+
+ZHAOCUO_GENERATIONS = {
+    # today's script (2019 on), host zfwzgl.www.gov.cn
+    "jiucuo.js": '<script id="_jiucuo_" sitecode="3709230001" src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js"></script>',
+    # the kaipuyun generation: the span the script leaves, with its image
+    "pucha span": ('<span id="_span_jiucuo"><img onclick="Link(\'3709230001\')" style="margin:0;border:0;cursor: pointer;" '
+                   'src="http://pucha.kaipuyun.cn/exposure/images/jiucuo.png?v=3709230001"></span>'),
+    # a saved copy of the image on the site, opened by onclick
+    "local image": ('<a href="javascript:void(0)" onclick="OpenUrl(\'http://121.43.68.40/exposure/jiucuo.html?'
+                    'site_code=3709230001&url=http%3A%2F%2Fwww.example.gov.cn%2F\')"><img src="images/jiucuo.png"></a>'),
+    # the 2015 普查 link
+    "2015 link": '<a href="http://www.gov.cn/c125533/jbxxk.htm"><img src="/img/zc.png" alt="我为政府网站找错"></a>',
+}
+
+
+def test_every_generation_of_the_zhaocuo_entry_and_none_is_a_search(audit_site):
+    for name, widget in ZHAOCUO_GENERATIONS.items():
+        out = audit(audit_site, {"/": page("示例县人民政府", FILL + f'<div class="footer">{widget}</div>')},
+                    ["interaction.zhaocuo", "search.present"])
+        assert result(out, "interaction.zhaocuo")["status"] == "pass", name
+        assert result(out, "search.present")["status"] == "fail", (name, result(out, "search.present")["summary"])
+
+
+def test_a_sites_own_correction_page_is_not_the_national_entry(audit_site):
+    # 政务服务 "我要纠错" pages of the site itself are not the 国办 找错 platform.
+    body = FILL + '<div class="footer"><a href="/hdjl/jiucuo/index.html">我要纠错</a></div>'
+    out = audit(audit_site, {"/": page("示例县人民政府", body), "/hdjl/jiucuo/index.html": page("我要纠错", FILL)},
+                ["interaction.zhaocuo"])
+    assert result(out, "interaction.zhaocuo")["status"] == "fail", result(out, "interaction.zhaocuo")["summary"]
+
+
+SEARCH_FORM = ('<form name="searchform" action="/was5/web/search" method="get" target="_blank">'
+               '<input type="hidden" name="channelid" value="123"><input name="searchword" type="text">'
+               '<input type="submit" value="搜索"></form>')
+
+
+def test_search_form_found_on_inner_pages_when_the_homepage_has_none(audit_site):
+    # A homepage designed apart (a big banner, no header box) while every inner page has the header search.
+    routes = {"/": page("示例县人民政府", nav(("/zwdt/", "政务动态"), ("/xxgk/", "政府信息公开")) + FILL),
+              "/zwdt/": page("政务动态_示例县人民政府", SEARCH_FORM + rows("/zwdt/", [1, 2, 3])),
+              "/xxgk/": page("政府信息公开_示例县人民政府", SEARCH_FORM + FILL)}
+    r = result(audit(audit_site, routes, ["search.present"]), "search.present")
+    assert r["status"] == "warn", r["summary"]
+    assert r["details"]["action"].endswith("/was5/web/search") and r["details"]["page"].endswith("/zwdt/")

@@ -229,8 +229,8 @@ def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
     for page in snapshot.pages.values():
         if not page.is_html or not page.ok or page.depth > max_depth or page.depth == 0:
             continue
-        if is_pagination(page.final_url):
-            continue
+        if is_pagination(page.final_url) or snapshot.is_homepage_alias(page):
+            continue  # later pages of a list; the homepage again as /index.html
         # An article's 相关文章 list is no column. Asked first: it reads facts already in
         # memory, and most pages of a site are articles, whose trees need not be parsed.
         if is_article_page(page, as_of):
