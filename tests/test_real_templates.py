@@ -335,4 +335,5 @@ def test_search_form_found_on_inner_pages_when_the_homepage_has_none(audit_site)
               "/xxgk/": page("政府信息公开_示例县人民政府", SEARCH_FORM + FILL)}
     r = result(audit(audit_site, routes, ["search.present"]), "search.present")
     assert r["status"] == "warn", r["summary"]
-    assert r["details"]["action"].endswith("/was5/web/search") and r["details"]["page"].endswith("/zwdt/")
+    assert r["details"]["action"].endswith("/was5/web/search")
+    assert r["details"]["page"].endswith(("/zwdt/", "/xxgk/"))
