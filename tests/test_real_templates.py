@@ -337,3 +337,56 @@ def test_search_form_found_on_inner_pages_when_the_homepage_has_none(audit_site)
     assert r["status"] == "warn", r["summary"]
     assert r["details"]["action"].endswith("/was5/web/search")
     assert r["details"]["page"].endswith(("/zwdt/", "/xxgk/"))
+
+
+# -- item 9: letters show 提交/诉求/受理时间 and hide their answers behind 办理动态 -------------
+
+def mailbox_site(progress, asked=("2026-10-01", "2026-10-02", "2026-10-03")) -> dict:
+    """A 县长信箱 (Hanweb-like): list rows with 提交时间, detail pages with 诉求时间 and 办理状态 已受理,
+    the answer on a separate 办理动态 page. ``progress``: per letter, the 办理动态 page's body or None
+    (that page not published)."""
+    head = '<meta name="ColumnName" content="县长信箱">'
+    crumb = '<div class="position">当前位置：首页 > 互动交流 > 县长信箱</div>'
+    rows_html = "".join(f'<li><a href="/hdjl/xzxx/{n}.html">关于某小区第{n}号楼供暖问题的咨询</a>'
+                        f'<span>提交时间：{asked[n - 1]}</span><span>受理单位：县住建局</span></li>'
+                        for n in range(1, len(progress) + 1))
+    routes = {"/": page("示例县人民政府", nav(("/hdjl/xzxx/", "县长信箱")) + FILL),
+              "/hdjl/xzxx/": page("县长信箱_示例县人民政府", crumb + f'<ul class="xjlist">{rows_html}</ul>', head=head)}
+    for n, body in enumerate(progress, 1):
+        detail = (f"<h1>关于某小区第{n}号楼供暖问题的咨询</h1><table><tr><td>诉求时间</td><td>{asked[n - 1]} 10:21</td></tr>"
+                  f"<tr><td>受理时间</td><td>{asked[n - 1]}</td></tr><tr><td>办理状态</td><td>已受理</td></tr>"
+                  f"<tr><td>诉求内容</td><td>我家小区供暖一直不热，请有关部门尽快处理，谢谢。</td></tr></table>"
+                  f'<a href="/hdjl/xzxx/{n}_dt.html">办理动态</a>')
+        routes[f"/hdjl/xzxx/{n}.html"] = page(f"信件详情_示例县人民政府", crumb + detail, head=head)
+        if body is not None:
+            routes[f"/hdjl/xzxx/{n}_dt.html"] = page("办理动态_示例县人民政府", crumb + body, head=head)
+    return routes
+
+
+ANSWERED = ("<table><tr><th>时间</th><th>办理单位</th><th>办理环节</th></tr>"
+            "<tr><td>2026-10-05</td><td>县住建局</td><td>已办结</td></tr></table>"
+            "<p>答复时间：2026-10-05</p><p>答复内容：经查，该小区供暖管网已于6月4日完成检修，现已恢复正常。</p>")
+STILL_OPEN = ("<table><tr><th>时间</th><th>办理单位</th><th>办理环节</th></tr>"
+              "<tr><td>2026-06-03</td><td>县住建局</td><td>已受理</td></tr></table>")
+
+
+def test_letters_answered_behind_progress_links_pass(audit_site):
+    r = result(audit(audit_site, mailbox_site([ANSWERED, ANSWERED, ANSWERED]), ["interaction.response"]),
+               "interaction.response")
+    assert r["status"] == "pass", r["summary"]
+    assert r["details"]["answered"] == 3 and r["details"]["median_latency_days"] is not None
+
+
+def test_a_letter_still_open_after_months_behind_its_progress_link_fails(audit_site):
+    routes = mailbox_site([ANSWERED, ANSWERED, STILL_OPEN], asked=("2026-10-01", "2026-10-02", "2026-06-03"))
+    r = result(audit(audit_site, routes, ["interaction.response"]),
+               "interaction.response")
+    assert r["status"] == "fail", r["summary"]
+    assert r["details"]["overdue_unanswered"] == 1
+
+
+def test_an_unread_progress_page_is_no_unanswered_letter(audit_site):
+    r = result(audit(audit_site, mailbox_site([ANSWERED, ANSWERED, None]), ["interaction.response"]),
+               "interaction.response")
+    assert r["status"] != "fail", r["summary"]
+    assert r["details"]["unclear"] == 1
