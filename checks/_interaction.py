@@ -49,8 +49,9 @@ LETTER_FIELDS: dict[str, list[str]] = {
 }
 LETTER_BOUNDARIES = ["留言人", "来信人", "提问人", "咨询人", "网友", "写信人", "编号", "信件编号", "查询码", "类别", "留言类型",
                      "信件类型", "转办时间", "满意度", "评价", "浏览次数", "点击数"]
-# A page showing one of these may list or show letters (提交时间, 诉求时间 and 受理时间 too).
-ASK_HINTS = tuple(LETTER_FIELDS["asked"])
+# A page showing one of these may list or show letters. Not 申请/登记/受理时间: 依申请公开 and
+# 办事 pages show them too (those labels still date a letter once its page is read).
+ASK_HINTS = tuple(w for w in LETTER_FIELDS["asked"] if w not in ("申请时间", "登记时间", "受理时间", "受理日期"))
 # Links behind which a letter's answer is shown on a page of its own.
 DEFAULT_REPLY_LINKS = ["办理动态", "办理进度", "办理过程", "办理情况", "办理结果", "处理结果", "查看答复", "查看回复", "答复详情",
                        "回复详情", "答复内容", "回复内容", "答复", "回复", "查看办理结果"]

@@ -390,3 +390,17 @@ def test_an_unread_progress_page_is_no_unanswered_letter(audit_site):
                "interaction.response")
     assert r["status"] != "fail", r["summary"]
     assert r["details"]["unclear"] == 1
+
+
+def test_a_small_column_mirrored_on_overview_pages_is_still_its_own_list(audit_site):
+    # 通知公告's three items are shown on the 政务公开 overview and on a 专题 page too, and its page
+    # has an empty 热点排行 box: its list is still its own (filed under its folder), not a side box.
+    items = rows("/xxgk/tzgg/", [20, 30, 40])
+    routes = {"/": home([("/xxgk/", "政务公开"), ("/zt/", "专题专栏"), ("/xxgk/tzgg/", "通知公告")]),
+              "/xxgk/": ecms_column("政务公开", items),
+              "/zt/": ecms_column("专题专栏", items),
+              "/xxgk/tzgg/": ecms_column("通知公告", items + '<div class="hot">热点排行：暂无数据</div>', "政务公开")}
+    out = audit(audit_site, routes, ["freshness.empty-columns", "freshness.columns"])
+    assert result(out, "freshness.empty-columns")["details"]["blank"] == []
+    cols = {c["name"]: c for c in result(out, "freshness.columns")["details"]["columns"]}
+    assert cols["通知公告"]["state"] == "fresh" and cols["通知公告"]["newest"] == ago(20)

@@ -206,9 +206,14 @@ def own_items(snapshot, page, items: list[Item]) -> list[Item]:
     boxes: dict[int, list[Item]] = {}
     for i in items:
         boxes.setdefault(i.box, []).append(i)
+    # A box of items filed under the page's own folder is the column's list, however often shown.
+    folder = page.final_url.split("?", 1)[0]
+    folder = folder[: folder.rfind("/") + 1]
+    own_folder = folder.count("/") > 3  # not the site root
     out: list[Item] = []
     for box, members in boxes.items():
-        if box >= 0 and all(_listed_on_lists(snapshot, i.url, page) >= SHARED_BOX_PAGES for i in members):
+        if box >= 0 and not (own_folder and all(i.url.startswith(folder) for i in members)) \
+                and all(_listed_on_lists(snapshot, i.url, page) >= SHARED_BOX_PAGES for i in members):
             continue
         out.extend(members)
     order = {id(i): n for n, i in enumerate(items)}
