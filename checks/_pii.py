@@ -105,8 +105,8 @@ _SPACE = re.compile(r"[\s\u3000\xa0]+")
 
 
 def citizen_pattern(labels: list[str]) -> re.Pattern | None:
-    """A label naming a private person (申请人, 补助对象, 姓名 …) shortly before a number.
-    "联系人姓名" is an office's contact, not a citizen."""
+    """A label naming a private person (申请人, 补助对象, 受助人 …) shortly before a number.
+    "联系人…" is an office's contact, not a citizen."""
     words = [l for l in labels if l]
     if not words:
         return None

@@ -32,7 +32,7 @@ DEFAULT_CONTACT_LABELS = ["联系电话", "联系人", "咨询电话", "举报�
                           "热线", "值班电话", "办公电话", "联系方式", "报名电话", "受理电话", "客服电话", "传真"]
 # Labels of a private person: a mobile right after one is that person's, contact label or not.
 DEFAULT_CITIZEN_LABELS = ["申请人", "申报人", "补助对象", "救助对象", "受助人", "获得者", "户主", "当事人", "举报人：",
-                          "投诉人：", "来信人", "留言人", "业主：", "承租人", "姓名"]
+                          "投诉人：", "来信人", "留言人", "业主：", "承租人"]
 WINDOW = 30
 CONTACT_WINDOW = 60  # a label may list a landline or two before the mobile
 _TAGS = re.compile(r"<[^>]+>|<!\[CDATA\[|\]\]>")

@@ -404,3 +404,10 @@ def test_a_small_column_mirrored_on_overview_pages_is_still_its_own_list(audit_s
     assert result(out, "freshness.empty-columns")["details"]["blank"] == []
     cols = {c["name"]: c for c in result(out, "freshness.columns")["details"]["columns"]}
     assert cols["通知公告"]["state"] == "fresh" and cols["通知公告"]["newest"] == ago(20)
+
+
+def test_a_staff_directory_of_officials_is_no_leak(audit_site):
+    body = ('<table><tr><td>姓名：王某某</td><td>职务：办公室主任</td><td>联系电话：0531-88881234 / 13805311234</td></tr>'
+            '<tr><td>姓名：李某某</td><td>职务：科长</td><td>办公电话：13905311234</td></tr></table>')
+    r = result(audit(audit_site, notice_site(body), ["privacy.personal-data"]), "privacy.personal-data")
+    assert r["status"] == "pass", (r["summary"], r["details"]["mobile_pages"])
