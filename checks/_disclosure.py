@@ -338,6 +338,24 @@ def site_name(snap) -> str:
     return label(home.meta.get("sitename", "") or _TITLE_SEP.split(home.title or "")[0])
 
 
+_TRAILING_NOTE = re.compile(r"\s*[（(【\[][^）)】\]]{0,20}[）)】\]]\s*$")
+# The shortest unit name a long title starts with (示例县人民政府办公室, 示例县交通运输局).
+_UNIT_PREFIX = re.compile(r"^.{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管理局|局|委|厅|办)")
+
+
+def unit_stripped(text: str, site: str) -> str:
+    """A page's own title without a trailing note (（2024年修订）) and without the unit's name
+    before it, folded; "" when nothing is left."""
+    t = label(_TRAILING_NOTE.sub("", text or ""))
+    if site and t.startswith(site) and len(t) > len(site) + 1:
+        t = t[len(site):]
+    elif len(t) > MAX_LABEL:
+        m = _UNIT_PREFIX.match(t)
+        if m and len(t) - m.end() >= 2:
+            t = t[m.end():]
+    return t
+
+
 def label_index(snap) -> dict[str, list[tuple[str, str, str, str]]]:
     """Folded short label -> [(url, raw text, how, where)], over every crawled page (cached)."""
     cache = _cache(snap)
@@ -378,6 +396,13 @@ def label_index(snap) -> dict[str, list[tuple[str, str, str, str]]]:
             if seg and label(seg) != site and label(seg) not in site:
                 add(seg, where, "title", where)
                 break
+        # What the page says it is: ArticleTitle and <h1>, the unit's name before it left out
+        # ("示例县人民政府办公室政府信息公开指南（2024年修订）" names a 政府信息公开指南).
+        heads = page.facts.headings[:1] if page.facts is not None else ()
+        for raw in (page.meta.get("articletitle", ""), *heads):
+            name = unit_stripped(raw, site)
+            if name:
+                add(name, where, "title", where)
     cache["disclosure.labels"] = index
     return index
 

@@ -261,6 +261,7 @@ class FreshColumn:
     first_level: bool | None = None  # set by the profile for a named column
     script: list[str] = field(default_factory=list)
     crumbs: list[str] = field(default_factory=list)
+    notice: str = ""  # the page's "no content" notice (此栏目暂无内容 …)
 
     @property
     def dated(self) -> list[Dated]:
@@ -339,8 +340,11 @@ def fresh_columns(snap, profile) -> list[FreshColumn]:
                 continue
             page = lookup(snap, c.url)
             fc = FreshColumn(c.url, c.name, c.name_source, c.depth, c.klass, c.max_age_days, "found",
-                             says_empty=c.empty, crawled=True, status=page.status if page else None)
-            fc.items = resolve_items(snap, page) if page is not None else []
+                             says_empty=c.empty, crawled=True, status=page.status if page else None,
+                             notice=c.notice)
+            # The column's own items: side boxes (最新信息 on every column page) left out.
+            own = c.items if page is not None and len(c.items) != len(page_items(page, snap.as_of)) else None
+            fc.items = resolve_items(snap, page, own) if page is not None else []
             out[c.url] = fc
         for fc in _dateless_lists(snap, profile, set(out) | set(named_urls), max_depth):
             out[fc.url] = fc
@@ -383,7 +387,7 @@ def _dateless_lists(snap, profile, known: set, max_depth: int) -> list[FreshColu
     as_of = snap.as_of
     out = []
     for page in snap.pages.values():
-        if not page.is_html or not page.ok or page.depth == 0 or page.depth > max_depth:
+        if not page.is_html or not page.ok or page.depth == 0 or page.depth > max_depth or snap.is_homepage_alias(page):
             continue
         if page.final_url in known or page.url in known or is_pagination(page.final_url):
             continue

@@ -33,7 +33,10 @@ RESPONSE_ID = "interaction.response"
 # -- the vocabulary of letters ---------------------------------------------------------------
 LETTER_FIELDS: dict[str, list[str]] = {
     "asked": ["留言时间", "来信时间", "提问时间", "咨询时间", "写信时间", "提交时间", "发信时间", "来信日期", "留言日期",
-              "提问日期", "咨询日期", "投诉时间", "反映时间", "诉求时间", "信件时间", "申请时间", "登记时间"],
+              "提问日期", "咨询日期", "投诉时间", "反映时间", "诉求时间", "信件时间", "申请时间", "登记时间",
+              # Last: when the office took the letter in — later than it was written, so a letter
+              # dated by it only is never older than it is.
+              "受理时间", "受理日期"],
     "answered": ["回复时间", "答复时间", "办结时间", "回复日期", "答复日期", "办结日期", "反馈时间", "处理时间",
                  "回应时间", "回复日", "答复日"],
     "reply": ["回复内容", "答复内容", "回复意见", "答复意见", "办理结果", "处理结果", "处理意见", "办理意见", "反馈内容",
@@ -45,8 +48,13 @@ LETTER_FIELDS: dict[str, list[str]] = {
     "title": ["留言标题", "信件标题", "来信标题", "咨询标题", "标题", "主题", "信件主题", "留言主题"],
 }
 LETTER_BOUNDARIES = ["留言人", "来信人", "提问人", "咨询人", "网友", "写信人", "编号", "信件编号", "查询码", "类别", "留言类型",
-                     "信件类型", "受理时间", "转办时间", "满意度", "评价", "浏览次数", "点击数"]
-ASK_HINTS = ("留言时间", "来信时间", "提问时间", "咨询时间", "写信时间", "来信日期", "留言日期", "发信时间", "提问日期")
+                     "信件类型", "转办时间", "满意度", "评价", "浏览次数", "点击数"]
+# A page showing one of these may list or show letters. Not 申请/登记/受理时间: 依申请公开 and
+# 办事 pages show them too (those labels still date a letter once its page is read).
+ASK_HINTS = tuple(w for w in LETTER_FIELDS["asked"] if w not in ("申请时间", "登记时间", "受理时间", "受理日期"))
+# Links behind which a letter's answer is shown on a page of its own.
+DEFAULT_REPLY_LINKS = ["办理动态", "办理进度", "办理过程", "办理情况", "办理结果", "处理结果", "查看答复", "查看回复", "答复详情",
+                       "回复详情", "答复内容", "回复内容", "答复", "回复", "查看办理结果"]
 ANSWERED_WORDS = ("已回复", "已答复", "已办结", "已处理", "已反馈", "已回应", "已解决", "已完成", "办结", "已公开")
 PENDING_WORDS = ("未回复", "待回复", "未答复", "待答复", "未办结", "办理中", "处理中", "待处理", "未处理", "受理中",
                  "已受理", "已转办", "转办中", "待办理", "正在办理", "正在处理", "审核中", "未反馈", "待反馈", "未办理")
@@ -83,6 +91,7 @@ class Letter:
     valid: bool = True
     source: str = "list"  # list | detail | list+detail
     list_url: str = ""
+    reply_link: str = ""  # the page its answer is shown on (办理动态), when not on its own page
 
     def latency(self) -> int | None:
         if self.asked and self.answered and self.answered >= self.asked:
@@ -333,7 +342,7 @@ def list_letters(page, tree, as_of: date) -> list[Letter]:
 
 
 # -- detail pages -----------------------------------------------------------------------------
-def detail_letter(page, tree, as_of: date) -> Letter | None:
+def detail_letter(page, tree, as_of: date, reply_links: list[str] | None = None) -> Letter | None:
     """The letter a detail page shows, or None when the page shows no 留言时间."""
     found = page_pairs(page, letter_vocab(), "interaction.pairs", tree)
     by: dict[str, list] = {}
@@ -368,7 +377,34 @@ def detail_letter(page, tree, as_of: date) -> Letter | None:
     title_pair = next((p.value for p in by.get("title", []) if p.value), "")
     title = title_pair or page.meta.get("articletitle", "") or next(iter(page.facts.headings), "") or page.title
     unit = next((p.value for p in by.get("unit", []) if p.value and not is_empty_value(p.value, EMPTY_REPLY)), "")
-    return Letter(page.final_url, title[:80], asked, answered, replied, status[:20], unit[:30], valid, "detail")
+    letter = Letter(page.final_url, title[:80], asked, answered, replied, status[:20], unit[:30], valid, "detail")
+    if answered is None and replied is not True:
+        letter.reply_link = _reply_link(tree, page.final_url, reply_links or DEFAULT_REPLY_LINKS)
+    return letter
+
+
+def _reply_link(tree, base: str, labels: list[str]) -> str:
+    """The link a letter's page shows its answer behind (办理动态, 查看答复 …)."""
+    words = {fold(w) for w in labels}
+    for a in tree.iter("a"):
+        href = a.get("href") or ""
+        if href and not href.startswith(("javascript:", "#")) and fold(_text(a)) in words:
+            return resolve(base, href) or ""
+    return ""
+
+
+def _progress(page, asked: date, as_of: date) -> tuple[date | None, bool | None]:
+    """(answered, replied) from a letter's 办理动态 page: an answer date, the steps' state."""
+    text = page.text
+    answered = _labelled(text, LETTER_FIELDS["answered"], as_of)
+    if answered is not None and answered >= asked:
+        return answered, True
+    if any(w in text for w in ANSWERED_WORDS):
+        dates = [d for d, _s, _e in find_dates(text, as_of) if d >= asked]
+        return (max(dates) if dates else None), True
+    if any(w in text for w in PENDING_WORDS):
+        return None, False
+    return None, None
 
 
 # -- the scan ----------------------------------------------------------------------------------
@@ -409,6 +445,7 @@ def _scan_letters(snap, profile) -> LetterScan:
     exclude = setting_list(profile, RESPONSE_ID, "exclude_columns", DEFAULT_EXCLUDE_COLUMNS)
     context = setting_list(profile, RESPONSE_ID, "letter_context", DEFAULT_LETTER_CONTEXT)
     cap = int(profile.check_setting(RESPONSE_ID, "max_detail_pages", DEFAULT_MAX_DETAIL_PAGES))
+    reply_links = setting_list(profile, RESPONSE_ID, "reply_link_labels", DEFAULT_REPLY_LINKS)
     out = LetterScan()
     lists: dict = {}
     details: list[Letter] = []
@@ -441,8 +478,17 @@ def _scan_letters(snap, profile) -> LetterScan:
             for letter in listed:
                 lists.setdefault(_key(snap, letter), letter)
             return
-        letter = detail_letter(page, tree, as_of)
+        letter = detail_letter(page, tree, as_of, reply_links)
         if letter is not None:
+            if letter.reply_link:
+                # The answer is on its 办理动态 page: read it there; not read, the state is unknown.
+                shown = snap.page(letter.reply_link)
+                if shown is not None and shown.is_html and shown.ok:
+                    answered, replied = _progress(shown, letter.asked, as_of)
+                    letter.answered = answered
+                    letter.replied = replied if replied is not None else letter.replied
+                else:
+                    letter.replied = None
             details.append(letter)
             out.detail_pages.append(page.final_url)
 

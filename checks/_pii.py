@@ -99,6 +99,31 @@ def contact_pattern(labels: list[str]) -> re.Pattern:
     return re.compile(rf"(?:{alt})[^\d]{{0,16}}$")
 
 
+# Phone numbers a label may list before this one (a landline, an extension, another mobile).
+_PHONE = re.compile(r"(?:[(（]?0\d{2,3}[)）]?[-－—]?)?\d{7,8}(?:[-－—转]\d{1,6})?|1[3-9]\d{9}")
+_SPACE = re.compile(r"[\s\u3000\xa0]+")
+
+
+def citizen_pattern(labels: list[str]) -> re.Pattern | None:
+    """A label naming a private person (申请人, 补助对象, 受助人 …) shortly before a number.
+    "联系人…" is an office's contact, not a citizen."""
+    words = [l for l in labels if l]
+    if not words:
+        return None
+    alt = "|".join(re.escape(l) for l in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!联系人)(?:{alt})")
+
+
+def is_published_contact(before: str, contact: re.Pattern, citizen: re.Pattern | None) -> bool:
+    """A number published as an official contact: a contact label before it ("联 系 人：王老师
+    联系电话：0531-88881234、138…", spaces folded, the other numbers the label lists skipped),
+    and no private person named just before it (申请人：张某 联系电话：138… is that person's)."""
+    compacted = _SPACE.sub("", before)
+    if citizen is not None and citizen.search(compacted):
+        return False
+    return bool(contact.search(_PHONE.sub("", compacted)))
+
+
 def not_person_id(before: str) -> bool:
     return bool(_ID_NOT_PERSON.search(before))
 

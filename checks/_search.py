@@ -171,3 +171,24 @@ def find_search(snap, profile, page=None) -> SearchEntry | None:
             return SearchEntry("script", T("脚本中出现搜索相关代码", "scripts mention search"), url,
                                Evidence(url, excerpt(text, i, i + len(hint)), T("脚本", "script")), hint=hint)
     return None
+
+
+# Inner pages looked at when the homepage offers no search (each costs a parse at most).
+INNER_PAGES = 30
+
+
+def find_inner_search(snap, profile, limit: int = INNER_PAGES) -> SearchEntry | None:
+    """A search form or box on the pages nearest the homepage, when the homepage has none.
+
+    Homepages designed apart (a banner portal) often leave out the header that every inner
+    page carries with its search box.
+    """
+    home = snap.homepage
+    pages = sorted((p for p in snap.html_pages() if p is not home and p.depth in (1, 2) and p.facts is not None),
+                   key=lambda p: (p.depth, p.final_url))
+    for page in pages[:limit]:
+        entry = find_search(snap, profile, page)
+        if entry is not None and entry.kind in ("form", "loose"):
+            return entry
+    return None
+

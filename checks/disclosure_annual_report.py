@@ -74,13 +74,21 @@ def _year_of(text: str) -> int | None:
     return None
 
 
-def _owner(text: str, year: int, site: str) -> bool | None:
-    """Whether the report is the site's own (True), another unit's (False), or unclear (None)."""
+_SELF = ("本机关", "本部门", "本单位", "我局", "我委", "我厅", "我办", "本局", "本委")
+
+
+def _title_prefix(text: str, year: int) -> str:
+    """The unit a report's title names before its year ("示例县教育局2024年…" → 示例县教育局)."""
     folded = label(nfkc(text))
     i = folded.find(str(year))
     prefix = folded[:i] if i > 0 else ""
-    prefix = re.sub(r"^(?:关于)?", "", prefix)
-    if not prefix or prefix in ("本机关", "本部门", "本单位", "我局", "我委", "我厅", "我办", "本局", "本委"):
+    return re.sub(r"^(?:关于)?", "", prefix)
+
+
+def _owner(text: str, year: int, site: str) -> bool | None:
+    """Whether the report is the site's own (True), another unit's (False), or unclear (None)."""
+    prefix = _title_prefix(text, year)
+    if not prefix or prefix in _SELF:
         return True
     if not site:
         return None
@@ -88,6 +96,29 @@ def _owner(text: str, year: int, site: str) -> bool | None:
     if short_prefix in short_site or short_site in short_prefix:
         return True
     return False
+
+
+DEFAULT_OWN_COLUMNS = ["政府年报", "本级年报", "本级政府年报", "本机关年报", "本部门年报", "本单位年报"]
+DEFAULT_OTHER_COLUMNS = ["部门年报", "部门信息公开年报", "乡镇年报", "街道年报", "镇街年报", "乡镇（街道）年报", "单位年报",
+                         "区直部门", "县直部门", "市直部门", "下级"]
+
+
+def _column_side(snap, r: Report, own_words: list[str], other_words: list[str]) -> str | None:
+    """Whether the column a report is listed in (or sits in) is the owner's 政府年报 ("own") or
+    its departments' 部门年报 ("other"): the most specific name that says either decides."""
+    names: list[str] = []
+    for url in (r.where, r.url):
+        page = html_page(snap, url)
+        if page is None:
+            continue
+        crumbs = crumbs_of(page)
+        names += [page.meta.get("columnname", ""), *reversed(crumbs[-3:]), (page.title or "").split("_")[0]]
+    for name in (label(n) for n in names if n):
+        if any(w in name for w in own_words):
+            return "own"
+        if any(w in name for w in other_words):
+            return "other"
+    return None
 
 
 def _deadline(profile, year: int) -> date:
@@ -211,10 +242,22 @@ def run(snap, profile):
     column = column_pages[0] if column_pages else None
     reports = find_reports(snap, as_of, column_pages)
     site = site_name(snap)
+    own_words = [label(w) for w in setting_list(profile, ID, "own_columns", DEFAULT_OWN_COLUMNS)]
+    other_words = [label(w) for w in setting_list(profile, ID, "other_columns", DEFAULT_OTHER_COLUMNS)]
+    others = []
     for r in reports:
         r.own = _owner(r.text, r.year, site)
-    # Other units' reports (a city portal lists its departments') only count when the
-    # site's own reports can be told apart at all.
+        side = _column_side(snap, r, own_words, other_words)
+        named = _title_prefix(r.text, r.year) not in ("", *_SELF)
+        if side == "other" and not (named and r.own):
+            r.own = False  # listed under 部门年报: a department's, unless its title names the owner
+            others.append(r)
+        elif side == "own" and r.own is None:
+            r.own = True
+    # Other units' reports (a city portal lists its departments') are evidence, not the verdict:
+    # those listed in a department column never count; those only named for another unit count
+    # only when the site's own reports cannot be told apart at all.
+    reports = [r for r in reports if r not in others]
     if any(r.own for r in reports):
         reports = [r for r in reports if r.own is not False]
 
@@ -233,7 +276,8 @@ def run(snap, profile):
     missing_old = [y for y in window if y != due and y not in by_year]
     found_years = sorted(y for y in by_year if y <= due + 1)
     details = {"due_year": due, "deadline": deadline.isoformat(), "years_found": found_years,
-               "years_missing": missing_old + ([due] if due not in by_year else [])}
+               "years_missing": missing_old + ([due] if due not in by_year else []),
+               "other_units_reports": len(others)}
 
     ev_column = [columns[0].evidence(T("年报栏目", "annual report column"))] if columns else []
 
@@ -255,6 +299,9 @@ def run(snap, profile):
                                   [r.evidence(T(f"{r.year}年度年报", f"{r.year} report")) for r in reports[:5]], **details)
         ev = ev_column + [r.evidence(T(f"{r.year}年度年报", f"{r.year} report"))
                           for y in sorted(by_year, reverse=True)[:5] for r in by_year[y][:1]]
+        ev += [r.evidence(T(f"{r.year}年度年报（所属部门/下级单位的，不计入本单位年报）",
+                            f"{r.year} report of a department (not the site owner's)"))
+               for r in sorted(others, key=lambda r: -r.year)[:3]]
         if not ev:
             ev = [root.evidence()]
         return Result.failed(T(f"未找到{due}年度政府信息公开工作年度报告（应于{deadline.isoformat()}前公布，条例第四十九条）"

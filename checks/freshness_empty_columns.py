@@ -95,14 +95,13 @@ def _row(c, profile):
 def _evidence(snap, c, profile):
     page = snap.page(c.url)
     text = page.text if page is not None else ""
-    shown = c.name
-    for m in EMPTY_MARKERS:
+    shown = f"{c.name}：{c.notice}" if c.notice else ""
+    for m in () if c.notice else EMPTY_MARKERS:
         i = text.find(m)
         if i >= 0:
             shown = excerpt(text, i, i + len(m), 20)
             break
-    else:
-        shown = f"{c.name}：页面没有信息条目"
+    shown = shown or f"{c.name}：页面没有信息条目"
     source = NAME_SOURCES.get(c.name_source, T(c.name_source))
     return Evidence(c.url, shown, T(f"空白栏目（{class_title(profile, c.klass)}）；栏目名称来自{source.zh}",
                                     f"blank column ({c.klass or 'unclassified'}); name from {source.en}"))

@@ -13,10 +13,11 @@ from ._common import (commented_hits, find_markers, footer_evidence, homepage_is
                       missing_result, missing_status, thin_unknown)
 
 ID = "identity.dangzheng"
-DEFAULT_MARKERS = ["conac.cn", "党政机关"]
-COLOUR = re.compile(r"conac\.cn[\s\S]{0,300}?\b(red|blue)\.(?:png|gif|jpg)|\b(red|blue)\.(?:png|gif|jpg)[\s\S]{0,300}?conac\.cn",
+DEFAULT_MARKERS = ["conac.cn", "conac-cn", "_ideconac", "imgconac", "/sitename?method=show", "党政机关"]
+# conac.cn or its IPv6-proxy spelling (dcs-conac-cn.<proxy host>).
+COLOUR = re.compile(r"conac[.-]cn[\s\S]{0,300}?\b(red|blue)\.(?:png|gif|jpg)|\b(red|blue)\.(?:png|gif|jpg)[\s\S]{0,300}?conac[.-]cn",
                     re.I)
-CONAC_ID = re.compile(r"conac\.cn/sitename\?[^\"'\s<>]*?\bid=([A-Za-z0-9]+)", re.I)
+CONAC_ID = re.compile(r"conac[.-]cn[^/\"'\s<>]*/sitename\?[^\"'\s<>]*?\bid=([A-Za-z0-9]+)", re.I)
 KIND = {"red": T("党政机关（红色标识）", "Party/government body (red mark)"),
         "blue": T("事业单位（蓝色标识）", "public institution (blue mark)")}
 

@@ -15,6 +15,7 @@ from ._common import (footer_evidence, homepage_is_thin, homepage_links, missing
 ID = "identity.psb"
 PSB = re.compile(r"([\u4e00-\u9fa5])\s*公网安备\s*(?:案号|号)?\s*[:：]?\s*(\d+)\s*号?")
 DEFAULT_HOSTS = ["beian.gov.cn", "beian.mps.gov.cn"]
+DEFAULT_PATHS = ["/portal/registersysteminfo", "recordcode="]
 
 
 @check(
@@ -38,7 +39,10 @@ DEFAULT_HOSTS = ["beian.gov.cn", "beian.mps.gov.cn"]
 def run(snap, profile):
     page = snap.homepage
     hosts = profile.keywords("psb_link_hosts") or DEFAULT_HOSTS
-    links = [l for l in homepage_links(snap) if any(host_of(l.url).endswith(h) for h in hosts)]
+    paths = [p.lower() for p in (profile.keywords("psb_link_paths") or DEFAULT_PATHS)]
+    # By host, or by the platform's record path (an IPv6 proxy rewrites the host, not the path).
+    links = [l for l in homepage_links(snap) if any(host_of(l.url).endswith(h) for h in hosts)
+             or any(p in l.url.lower() for p in paths)]
     hits = search_homepage(snap, PSB)
     visible = [h for h in hits if h.visible]
     linked = bool(links)

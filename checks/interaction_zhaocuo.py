@@ -12,7 +12,8 @@ from ._common import (commented_hits, find_markers, footer_evidence, homepage_is
                       jiucuo_sitecodes, thin_unknown)
 
 ID = "interaction.zhaocuo"
-DEFAULT_MARKERS = ["_jiucuo_", "/exposure/jiucuo.js", "pucha.kaipuyun.cn", "c125533/jbxxk.htm", "我为政府网站找错"]
+DEFAULT_MARKERS = ["_jiucuo_", "_span_jiucuo", "/exposure/jiucuo", "/exposure/images/jiucuo", "jiucuo.js", "jiucuo.png",
+                   "zfwzgl.www.gov.cn", "pucha.kaipuyun.cn", "c125533/jbxxk.htm", "我为政府网站找错"]
 
 
 @check(

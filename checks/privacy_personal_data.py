@@ -9,8 +9,9 @@ province prefix, and for 11-digit mainland mobile numbers. Masked forms
 
 Not counted as leaks: pages whose title, column or breadcrumb names an exempt
 context (profile ``privacy_exempt_contexts``), a mobile number written right after a
-contact label (联系电话：…, 联系人：王科长 …: a published work contact, profile
-``privacy_contact_labels``), and the site's own published numbers — a mobile number
+contact label (联系电话：…, 联 系 人：王科长 …, also after a landline the label lists first: a
+published work contact, profile ``privacy_contact_labels``) unless a private person is named
+right before it (申请人：张某 联系电话：…, profile ``privacy_citizen_labels``), and the site's own published numbers — a mobile number
 in the homepage footer or on at least ``privacy_published_min_pages`` pages is a contact
 the site publishes on purpose, not someone's leaked data. ID numbers are never
 excused that way. The report shows masked numbers only.
@@ -22,14 +23,18 @@ from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import breadcrumb
 
 from ._common import excerpt, footer_sources, label_pattern
-from ._pii import (after_area_code, candidates, contact_pattern, fold_digits, id_valid, mask_id, mask_mobile,
-                   mask_text, not_person_id)
+from ._pii import (after_area_code, candidates, citizen_pattern, contact_pattern, fold_digits, id_valid,
+                   is_published_contact, mask_id, mask_mobile, mask_text, not_person_id)
 
 ID = "privacy.personal-data"
 DEFAULT_EXEMPT = ["惩戒公示", "失信惩戒", "失信被执行人", "强制性信息披露"]
 DEFAULT_CONTACT_LABELS = ["联系电话", "联系人", "咨询电话", "举报电话", "监督电话", "投诉电话", "服务电话", "服务热线",
                           "热线", "值班电话", "办公电话", "联系方式", "报名电话", "受理电话", "客服电话", "传真"]
+# Labels of a private person: a mobile right after one is that person's, contact label or not.
+DEFAULT_CITIZEN_LABELS = ["申请人", "申报人", "补助对象", "救助对象", "受助人", "获得者", "户主", "当事人", "举报人：",
+                          "投诉人：", "来信人", "留言人", "业主：", "承租人"]
 WINDOW = 30
+CONTACT_WINDOW = 60  # a label may list a landline or two before the mobile
 _TAGS = re.compile(r"<[^>]+>|<!\[CDATA\[|\]\]>")
 
 
@@ -77,6 +82,9 @@ def run(snap, profile):
         is not None else DEFAULT_EXEMPT
     exempt = label_pattern(exempt_words) if exempt_words else None
     contact = contact_pattern(profile.keywords("privacy_contact_labels") or DEFAULT_CONTACT_LABELS)
+    citizen_words = profile.keywords("privacy_citizen_labels") if profile.get("keywords.privacy_citizen_labels") \
+        is not None else DEFAULT_CITIZEN_LABELS
+    citizen = citizen_pattern(citizen_words)
     min_pages = profile.threshold("privacy_published_min_pages", 5)
     as_of = snap.as_of
 
@@ -104,7 +112,7 @@ def run(snap, profile):
                 else:
                     if after_area_code(before):
                         continue
-                    if contact.search(before):
+                    if is_published_contact(text[max(0, start - CONTACT_WINDOW):start], contact, citizen):
                         contacts += 1
                         continue
                 if masked is None:

@@ -9,7 +9,7 @@ the ``search`` gatherer). Whether the search finds anything is ``search.works``.
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from ._common import homepage_is_thin, thin_unknown
-from ._search import find_search
+from ._search import find_inner_search, find_search
 
 ID = "search.present"
 
@@ -23,9 +23,10 @@ ID = "search.present"
                   confidence="✅", effective="2019-04-01", rule="R-function-search",
                   note="指标原文未取得，检查项目已核实；另见《政府信息公开条例》第二十四条（信息检索）"),
     weight=2,
-    description=T("首页应提供站内搜索（搜索框或“搜索/检索”入口）。搜索能否查到内容由 search.works 检查。",
-                  "The homepage offers a site search (a search box or a 搜索/检索 entry). Whether it finds "
-                  "anything is checked by search.works."),
+    description=T("首页应提供站内搜索（搜索框或“搜索/检索”入口）；首页没有而内页有的，记为警告。"
+                  "搜索能否查到内容由 search.works 检查。",
+                  "The homepage offers a site search (a search box or a 搜索/检索 entry); one only on inner pages "
+                  "warns. Whether it finds anything is checked by search.works."),
     remediation=T("在首页显著位置提供站内搜索框，支持按标题、全文检索本站信息。",
                   "Put a site search box in a prominent place on the homepage."),
     gatherers=("homepage",),
@@ -45,6 +46,18 @@ def run(snap, profile):
     if entry is not None and entry.kind == "link":
         return Result.passed(T(f"首页有{entry.why.zh}", f"the homepage has {entry.why.en}"),
                              [entry.evidence], link=entry.link)
+    inner = find_inner_search(snap, profile) if entry is None or entry.kind == "script" else None
+    if inner is not None:
+        where = {"page": inner.page_url, "field": inner.field,
+                 **({"action": inner.form.action, "method": inner.form.method} if inner.kind == "form" else {})}
+        ev = [Evidence(inner.page_url, inner.evidence.excerpt, T("内页的搜索框", "search box on an inner page"))]
+        if entry is not None:  # the homepage's box is drawn by scripts; inner pages show it
+            return Result.passed(T(f"首页搜索框由脚本生成，内页有站内搜索（{inner.why.zh}）",
+                                   f"the homepage's search box is script-built; inner pages have it ({inner.why.en})"),
+                                 [entry.evidence] + ev, hint=entry.hint, **where)
+        return Result.warned(T(f"首页未提供站内搜索，但内页（{inner.page_url}）有站内搜索（{inner.why.zh}）；应在首页显著位置提供",
+                               f"no site search on the homepage, but inner pages have one ({inner.why.en}); "
+                               "put it on the homepage"), ev, **where)
     if entry is not None and entry.kind == "script":
         return Result.unknown(T("首页静态页面中没有搜索框，但脚本中出现搜索相关代码（搜索框可能由脚本生成），无法确认",
                                 "no search box in the static page, but scripts mention search (probably script-built)"),

@@ -60,15 +60,12 @@ def run(snap, profile):
     home = snap.homepage or start
     chain = _chain(snap, start)
     final = home.fetch
+    # Fetch.elapsed is network time, every hop together: the wait for the crawler's own pacing
+    # slot (rate, robots Crawl-delay) is not in it, so nothing is subtracted from it.
     measured = f.elapsed + (final.elapsed if home is not start else 0.0)
-    # Fetch.elapsed includes waiting for the crawler's own pacing slot (rate, robots Crawl-delay)
-    # before each hop; that wait is the auditor's politeness, not the site's slowness.
-    interval = max(1.0 / float(snap.options.get("rate") or 5.0), float(snap.robots.get("crawl_delay") or 0.0))
-    hops = 1 + len(f.redirects) + (1 + len(final.redirects) if home is not start else 0)
-    allowance = min(measured, hops * interval)
-    elapsed = measured - allowance
+    elapsed = measured
     details = {"url": snap.start_url, "final_url": final.final_url, "status": final.status,
-               "elapsed": round(elapsed, 3), "measured": round(measured, 3), "pacing_allowance": round(allowance, 3),
+               "elapsed": round(elapsed, 3), "measured": round(measured, 3),
                "redirects": chain, "error": final.error}
     where = final.final_url or snap.start_url
     status_txt = f"HTTP {final.status}" if final.status is not None else (final.error or "无响应")

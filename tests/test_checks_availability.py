@@ -145,3 +145,19 @@ def test_available_follows_meta_refresh_stub(audit_site):
     assert r["status"] == "pass"
     assert r["details"]["final_url"].endswith("/site/main.html")
     assert len(r["details"]["redirects"]) == 2
+
+
+def test_available_crawl_delay_does_not_hide_a_slow_homepage(audit_site, tmp_path):
+    # Fetch.elapsed is network time only (the limiter's wait is not in it), so a robots
+    # Crawl-delay must not be subtracted from it: a 0.4 s homepage with Crawl-delay: 1 is slow.
+    def slow(handler):
+        time.sleep(0.4)
+        return Response(page("示例市人民政府", FILL))
+
+    routes = {"/robots.txt": Response("User-agent: *\nCrawl-delay: 1\n", content_type="text/plain"), "/": slow}
+    out = audit_site(routes, only=["site.available"],
+                     profile=profile_file(tmp_path, "[thresholds]\nhomepage_slow_seconds = 0.2\n"))
+    r = result(out, "site.available")
+    assert r["status"] == "warn", r["summary"]
+    assert r["details"]["elapsed"] >= 0.4
+    assert r["details"]["elapsed"] == r["details"]["measured"]

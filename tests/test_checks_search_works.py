@@ -257,3 +257,19 @@ def test_demo_search_works(demo_report):
     r = result(type("O", (), {"report": demo_report}), "search.works")
     assert r["status"] == "pass", r["summary"]
     assert result(type("O", (), {"report": demo_report}), "search.present")["status"] == "pass"
+
+
+def test_search_on_inner_pages_is_submitted_when_the_homepage_has_none(audit_site):
+    # The homepage (a banner portal) has no search box; the column pages' header has it.
+    routes = news_routes(form="")
+    column = routes["/news/index.html"]
+    routes["/news/index.html"] = Response(column.body.replace("<body>", "<body>" + GET_FORM), content_type=column.content_type)
+    site = LoopbackSite({**routes, "/search": get_search}).start()
+    try:
+        out = audit_site(site, only=["search.works", "search.present"], as_of=AS_OF)
+    finally:
+        site.stop()
+    r = result(out, "search.works")
+    assert r["status"] == "pass", r["summary"]
+    assert searches(site), "the inner page's form was submitted"
+    assert result(out, "search.present")["status"] == "warn"

@@ -7,6 +7,7 @@ linear and small in the number of pages.
 """
 from __future__ import annotations
 
+import re
 import threading
 import zlib
 from collections import OrderedDict
@@ -15,10 +16,14 @@ from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
+from urllib.parse import urlsplit
 
 from auditor.network.fetch import Fetch
 from auditor.crawl.parse import Form, Link, ParsedPage, parse_html
 from auditor.network.urls import host_of, origin_key
+
+# The site root and its index files: /, /index.html, /index.htm, /default.htm, /index.shtml, /index.jsp …
+_HOME_PATH = re.compile(r"^/(?:(?:index|default)\.(?:s?html?|jsp|aspx?|php))?$", re.I)
 
 
 _TREE_CACHE: "OrderedDict[int, tuple[Page, Any]]" = OrderedDict()
@@ -212,8 +217,19 @@ class Snapshot:
     def in_site(self, url: str) -> bool:
         return origin_key(url) == origin_key(self.start_url)
 
+    def is_homepage_alias(self, page: Page) -> bool:
+        """The homepage again under another name (/ and /index.html, /index.htm, /default.htm):
+        not another page to judge."""
+        home = self.homepage
+        if home is None or page is home or page.final_url == home.final_url:
+            return False
+        a, b = urlsplit(page.final_url), urlsplit(home.final_url)
+        return (a.scheme, a.netloc) == (b.scheme, b.netloc) and not a.query \
+            and bool(_HOME_PATH.match(a.path or "/")) and bool(_HOME_PATH.match(b.path or "/"))
+
     def html_pages(self) -> Iterator[Page]:
-        return (p for p in self.pages.values() if p.is_html and p.ok)
+        """Every readable HTML page once: the homepage's aliases (/index.html …) left out."""
+        return (p for p in self.pages.values() if p.is_html and p.ok and not self.is_homepage_alias(p))
 
     def pages_at_depth(self, depth: int) -> Iterable[Page]:
         return (p for p in self.pages.values() if p.depth == depth)

@@ -374,6 +374,13 @@ def gather(snap, ctx) -> dict:
             return {"state": "unsubmittable", "entry": _entry_json(entry),
                     "reason": "search page not crawled" if target is None else "no search form on the search page"}
         entry, page = inner, target
+    if entry is None or (entry.kind == "script" and script_search_url(snap, entry) is None):
+        # No search on the homepage (or one drawn by scripts we cannot submit): the inner pages' form.
+        from checks._search import find_inner_search
+
+        inner = find_inner_search(snap, profile)
+        if inner is not None:
+            entry, page = inner, snap.page(inner.page_url) or home
     if entry is None:
         return {"state": "no-search"}
     template = None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from auditor.views.dates import date_from_url, labelled_date, meta_date
-from auditor.views.listing import Item, extract_items, says_empty
+from auditor.views.listing import Item, empty_list_box, empty_notice, extract_items
 
 _PAGINATION = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|pagenum|pageno|pageindex|p|pn|curpage)=(?:[2-9]|\d{2,})",
                          re.I)
@@ -37,6 +37,7 @@ class Column:
     empty: bool = False
     klass: str | None = None  # key of [columns.classes.*] in the profile
     max_age_days: int | None = None
+    notice: str = ""  # the "no content" notice the page shows, when it shows one
 
     @property
     def dated(self) -> list[Item]:
@@ -170,29 +171,98 @@ def classify(name: str, profile) -> tuple[str | None, int | None]:
     return None, None
 
 
+# Names that make a page a column without guessing from its rows: the ColumnName meta tag,
+# the breadcrumb, the link texts that lead to it (navigation).
+KNOWN_NAME_SOURCES = ("meta", "breadcrumb", "link")
+# A box of items is a side box (最新信息, 热点排行) when each of its items is listed on at
+# least this many other list pages besides the homepage.
+SHARED_BOX_PAGES = 2
+
+
+def _listed_on_lists(snapshot, url: str, page) -> int:
+    """How many list pages other than ``page`` and the homepage list ``url``."""
+    home = snapshot.homepage
+    skip = {page.url, page.final_url} | ({home.url, home.final_url} if home is not None else set())
+    refs = set(snapshot.inlinks.get(url, ()))
+    count = 0
+    for ref in refs - skip:
+        other = snapshot.pages.get(ref)
+        if other is None or not other.is_html or other.depth == 0:
+            continue
+        art = other.extra.get("is-article")
+        if art is None:
+            art = other.extra["is-article"] = is_article_page(other, snapshot.as_of)
+        if not art:
+            count += 1
+    return count
+
+
+def own_items(snapshot, page, items: list[Item]) -> list[Item]:
+    """The page's items without its side boxes: boxes every item of which other list pages list too.
+
+    EmpireCMS and TRS column templates show the same 最新信息/热点排行 box on every column
+    page; its dates are not the column's. A box with one item of the page's own is kept whole.
+    """
+    boxes: dict[int, list[Item]] = {}
+    for i in items:
+        boxes.setdefault(i.box, []).append(i)
+    # A box of items filed under the page's own folder is the column's list, however often shown.
+    folder = page.final_url.split("?", 1)[0]
+    folder = folder[: folder.rfind("/") + 1]
+    own_folder = folder.count("/") > 3  # not the site root
+    out: list[Item] = []
+    for box, members in boxes.items():
+        if box >= 0 and not (own_folder and all(i.url.startswith(folder) for i in members)) \
+                and all(_listed_on_lists(snapshot, i.url, page) >= SHARED_BOX_PAGES for i in members):
+            continue
+        out.extend(members)
+    order = {id(i): n for n, i in enumerate(items)}
+    return sorted(out, key=lambda i: order[id(i)])
+
+
 def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
-    """Every list-like page at depth <= max_depth (first pages only), classified."""
+    """Every list-like page at depth <= max_depth (first pages only), classified.
+
+    A page is a column when it lists at least MIN_DATED_ITEMS dated rows (a guess, for pages
+    nobody names), or when it is named as a column (ColumnName, breadcrumb, navigation) and
+    lists a dated row of its own, or shows a "no content" notice or an empty list box and
+    lists nothing of its own (空白栏目).
+    """
     as_of = snapshot.as_of
+    notices = profile.keywords("empty_column_notices") or None
     columns: list[Column] = []
     for page in snapshot.pages.values():
         if not page.is_html or not page.ok or page.depth > max_depth or page.depth == 0:
             continue
-        if is_pagination(page.final_url):
-            continue
+        if is_pagination(page.final_url) or snapshot.is_homepage_alias(page):
+            continue  # later pages of a list; the homepage again as /index.html
         # An article's 相关文章 list is no column. Asked first: it reads facts already in
         # memory, and most pages of a site are articles, whose trees need not be parsed.
         if is_article_page(page, as_of):
             continue
         items = page_items(page, as_of)
-        dated = [i for i in items if i.date is not None and i.date_source == "row"]
-        empty = says_empty(page.text) and len(dated) == 0
-        if len(dated) < MIN_DATED_ITEMS and not empty:
+        notice = empty_notice(page.text, page.tree, notices) or ""
+        mine = own_items(snapshot, page, items) if notice or items else items
+        dated = [i for i in mine if i.date is not None and i.date_source == "row"]
+        if notice and not dated and is_soft_404(page):  # a "page not found" served with 200
             continue
-        if empty and is_soft_404(page):  # a "page not found" served with 200
-            continue
-        name, source = column_name(snapshot, page)
+        name = source = None
+        empty = bool(notice) and not dated
+        if not empty and not dated:
+            name, source = column_name(snapshot, page)
+            # A named column whose list area is an empty box (no notice at all).
+            empty = source in ("meta", "breadcrumb") and not mine and empty_list_box(page.tree)
+        if not empty and len(dated) < MIN_DATED_ITEMS:
+            if not dated:
+                continue
+            if name is None:
+                name, source = column_name(snapshot, page)
+            if source not in KNOWN_NAME_SOURCES or classify(name, profile)[0] is None:
+                continue  # one or two dated rows make a column only of a page named as one
+        if name is None:
+            name, source = column_name(snapshot, page)
         klass, days = classify(name, profile)
-        columns.append(Column(page.final_url, name, source, page.depth, items, empty, klass, days))
+        columns.append(Column(page.final_url, name, source, page.depth, mine, empty, klass, days, notice))
     columns.sort(key=lambda c: (c.depth, c.url))
     return columns
 
