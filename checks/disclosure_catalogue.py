@@ -15,7 +15,8 @@ from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import page_items
 from auditor.views.listing import says_empty
 
-from ._disclosure import dead_result, disclosure_root, find_named, html_page, is_thin, label, root_unknown, setting_list
+from auditor.views.disclosure import disclosure_root, find_named, html_page, is_thin, label, setting_list
+from auditor.checking.verdicts import dead_result, root_unknown
 
 ID = "disclosure.catalogue"
 KEYWORDS = ["主动公开基本目录", "政府信息公开目录", "信息公开目录", "主动公开目录", "公开目录", "法定主动公开内容",

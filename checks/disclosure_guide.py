@@ -11,9 +11,10 @@ import re
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import nfkc
-from ._disclosure import clip, dead_result, disclosure_root, find_named, html_page, is_thin, main_text, root_unknown, \
-    setting_list
+from auditor.views.page_text import nfkc
+from auditor.views.disclosure import (clip, disclosure_root, find_named, html_page, is_thin, main_text,
+                                      setting_list)
+from auditor.checking.verdicts import dead_result, root_unknown
 
 ID = "disclosure.guide"
 KEYWORDS = ["政府信息公开指南", "信息公开指南", "政务公开指南", "公开指南"]

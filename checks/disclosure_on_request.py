@@ -12,9 +12,10 @@ import re
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import link_state, nfkc
-from ._disclosure import clip, dead_result, disclosure_root, find_named, html_page, is_thin, main_text, root_unknown, \
-    setting_list
+from auditor.views.page_text import link_state, nfkc
+from auditor.views.disclosure import (clip, disclosure_root, find_named, html_page, is_thin, main_text,
+                                      setting_list)
+from auditor.checking.verdicts import dead_result, root_unknown
 from .disclosure_guide import EXCLUDE as GUIDE_EXCLUDE
 from .disclosure_guide import KEYWORDS as GUIDE_KEYWORDS
 

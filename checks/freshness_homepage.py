@@ -11,9 +11,9 @@ from datetime import timedelta
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import columns_of
 
-from ._common import homepage_is_thin
-from ._freshness import (DATE_SOURCES, FUTURE_GRACE_DAYS, Dated, is_article_page, page_date, resolve_items,
-                         same_site, script_hints)
+from auditor.views.page_text import homepage_is_thin
+from auditor.views.freshness import (DATE_SOURCES, FUTURE_GRACE_DAYS, Dated, is_article_page, page_date,
+                                     resolve_items, same_site, script_hints)
 
 ID = "freshness.homepage"
 SHOWN = 5

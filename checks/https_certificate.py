@@ -12,7 +12,7 @@ Judged on what the server presents (the ``tls`` gatherer parses the DER it sent)
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import HTTPS_CLAUSE, facts, not_gathered, state_result
+from auditor.checking.network import HTTPS_CLAUSE, facts, not_gathered, state_result
 
 ID = "https.certificate"
 

@@ -8,7 +8,7 @@ show no HTTPS address cannot be judged.
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import HTTPS_CLAUSE, STATE_TEXT, facts, not_gathered, state_result
+from auditor.checking.network import HTTPS_CLAUSE, STATE_TEXT, facts, not_gathered, state_result
 
 ID = "https.enabled"
 

@@ -8,7 +8,7 @@ import re
 
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import HTTPS_CLAUSE, facts, not_gathered
+from auditor.checking.network import HTTPS_CLAUSE, facts, not_gathered
 from .https_enabled import https_record
 
 ID = "https.hsts"

@@ -7,8 +7,9 @@ with a 留言内容 textarea, on the homepage, its frames and the 互动交流 c
 """
 from auditor.checking.check import Clause, Result, T, check
 
-from ._common import homepage_is_thin, thin_unknown
-from ._interaction import BOARD_ID, channel_pages, crawl_cut, find_channels, interaction_column
+from auditor.views.page_text import homepage_is_thin
+from auditor.checking.verdicts import thin_unknown
+from auditor.views.letters import BOARD_ID, channel_pages, crawl_cut, find_channels, interaction_column
 
 
 @check(

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._interaction import (RESPONSE_ID, channel_pages, find_channels, interaction_column, letters_of, median,
-                           working_days)
+from auditor.views.letters import (RESPONSE_ID, channel_pages, find_channels, interaction_column, letters_of,
+                                   median, working_days)
 
 DEFAULTS = {"veto_unanswered_days": 90, "window_days": 365, "no_reply_warn_days": 60, "reply_working_days": 3,
             "evidence_letters": 8}

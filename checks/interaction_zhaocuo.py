@@ -8,8 +8,9 @@ inline and included scripts and frames are all searched.
 """
 from auditor.checking.check import Clause, Result, T, check
 
-from ._common import (commented_hits, find_markers, footer_evidence, homepage_is_thin, is_text_marker,
-                      jiucuo_sitecodes, thin_unknown)
+from auditor.views.page_text import (commented_hits, find_markers, footer_evidence, homepage_is_thin,
+                                     is_text_marker, jiucuo_sitecodes)
+from auditor.checking.verdicts import thin_unknown
 
 ID = "interaction.zhaocuo"
 DEFAULT_MARKERS = ["_jiucuo_", "/exposure/jiucuo.js", "pucha.kaipuyun.cn", "c125533/jbxxk.htm", "我为政府网站找错"]

@@ -12,7 +12,7 @@ reported (``skylight``: warn, fail or note).
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import IPV6_LINKS_CLAUSE, facts, not_gathered, pct, state_result
+from auditor.checking.network import IPV6_LINKS_CLAUSE, facts, not_gathered, pct, state_result
 
 ID = "ipv6.links"
 

@@ -12,7 +12,7 @@ passes when the IPv6 copy is as close to it as that, within 5 points.
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import IPV6_CLAUSE, facts, not_gathered, pct, state_result
+from auditor.checking.network import IPV6_CLAUSE, facts, not_gathered, pct, state_result
 
 ID = "ipv6.parity"
 # A page that differs from itself between two IPv4 loads: IPv6 may differ this much more.

@@ -10,7 +10,7 @@ a status below 400 within the timeout. Each port must reach ``min_success_ratio`
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import IPV6_CLAUSE, facts, not_gathered, pct, state_result
+from auditor.checking.network import IPV6_CLAUSE, facts, not_gathered, pct, state_result
 
 ID = "ipv6.reachable"
 

@@ -8,7 +8,7 @@ does not load (404) does not count.
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._services import FLOWCHART_ID, scan, services_enabled
+from auditor.views.guides import FLOWCHART_ID, scan, services_enabled
 from .services_guides import not_applicable
 
 DEFAULT_FAIL_MIN_GUIDES = 3

@@ -7,7 +7,7 @@ more. An element counts when its section exists and says something (not 无/—/
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._services import ELEMENTS_ID, scan, services_enabled, surely_none
+from auditor.views.guides import ELEMENTS_ID, scan, services_enabled, surely_none
 from .services_guides import not_applicable
 
 DEFAULT_MISSING = 4

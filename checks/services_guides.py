@@ -9,8 +9,8 @@ external_services = false`` makes this family not applicable.
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._disclosure import main_text
-from ._services import GUIDES_ID, clip, column_evidence, platform_hosts, scan, services_enabled
+from auditor.views.disclosure import main_text
+from auditor.views.guides import GUIDES_ID, clip, column_evidence, platform_hosts, scan, services_enabled
 
 
 def not_applicable() -> Result:

@@ -25,6 +25,10 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+# The texts and evidence of a verdict are plain data the views produce too: defined below the
+# checks' stage, and part of this API as ever.
+from auditor.views.evidence import Evidence, T, as_text  # noqa: F401 - re-exported
+
 
 class Status(str, enum.Enum):
     PASS = "pass"
@@ -38,30 +42,6 @@ class Status(str, enum.Enum):
     def judged(self) -> bool:
         """Whether the status counts towards the score (na/unknown/error do not)."""
         return self in (Status.PASS, Status.WARN, Status.FAIL)
-
-
-@dataclass(frozen=True)
-class T:
-    """A user-facing text in Chinese and English."""
-
-    zh: str
-    en: str = ""
-
-    def get(self, lang: str) -> str:
-        if lang == "en" and self.en:
-            return self.en
-        return self.zh
-
-    def to_json(self) -> dict:
-        return {"zh": self.zh, "en": self.en or self.zh}
-
-
-def as_text(value: "T | str | None") -> T:
-    if value is None:
-        return T("")
-    if isinstance(value, T):
-        return value
-    return T(str(value), str(value))
 
 
 @dataclass(frozen=True)
@@ -83,18 +63,6 @@ class Clause:
     def to_json(self) -> dict:
         return {"document": self.document, "article": self.article,
                 "confidence": self.confidence, "note": self.note}
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A place on the site that shows why: a URL and what was seen there."""
-
-    url: str = ""
-    excerpt: str = ""
-    note: T | str = ""
-
-    def to_json(self) -> dict:
-        return {"url": self.url, "excerpt": self.excerpt, "note": as_text(self.note).to_json()}
 
 
 MAX_EVIDENCE = 50

@@ -2,7 +2,7 @@
 
 Inspectors type the exact title of a recent article into the site search and expect
 the article among the results ("搜不到" is a finding; rules digest §2.6). This
-gatherer finds the search (checks/_search.py, shared with search.present), takes
+gatherer finds the search (auditor/views/search.py, shared with search.present), takes
 the exact title of a recent article from the snapshot, submits it — a GET form as a
 URL, a POST form as a POST — through the crawl's fetcher (same rate limit, bounds
 and robots.txt policy), and parses the results page with lxml. A second query with a
@@ -357,7 +357,7 @@ def _quote(query: str, page) -> str:
 
 @gatherer("search")
 def gather(snap, ctx) -> dict:
-    from checks._search import find_search
+    from auditor.views.search import find_search
 
     from auditor.checking.profile import load_profile
 

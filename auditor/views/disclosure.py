@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from auditor.checking.check import Evidence, Result, T
+from auditor.views.evidence import Evidence, T
 from auditor.views.columns import breadcrumb
 from auditor.network.urls import normalize
 
-from ._common import compact, homepage_links, link_state
+from auditor.views.page_text import compact, homepage_links, link_state
 
 # -- link labels --------------------------------------------------------------------
 DEFAULT_ROOT_KEYWORDS = ["政府信息公开", "信息公开", "政务公开", "政府公开"]
@@ -180,18 +180,6 @@ def not_fetched_reason(snap, url: str) -> str:
     return "未抓取（超出抓取深度或页面数上限）/ not fetched (crawl limits)"
 
 
-def dead_result(snap, named: list, what: T) -> Result | None:
-    """A failure when every page found for ``what`` is a confirmed dead link (404/410/403, DNS, refused)."""
-    if not named:
-        return None
-    states = [(n, link_state(snap.status_of(n.url))) for n in named]
-    if all(state == "dead" for _n, (state, _r) in states):
-        n, (_s, reason) = states[0]
-        return Result.failed(T(f"{what.zh}的链接无法打开（{reason}）", f"the {what.en} link does not open ({reason})"),
-                             [n.evidence(T("失效的链接", "dead link"))], url=n.url, target=reason)
-    return None
-
-
 def crawl_was_cut(snap) -> bool:
     """Whether the crawl left pages unvisited (page cap, depth, time budget, traps)."""
     st = snap.stats
@@ -293,21 +281,6 @@ def _section(snap, profile, root: Root) -> set[str]:
             out.add(page.url)
             out.add(page.final_url)
     return out
-
-
-def root_unknown(root: Root, what: T, snap=None) -> Result:
-    """The verdict when the 政府信息公开 column could not be found or read."""
-    if not root.found:
-        home = snap.homepage if snap is not None else None
-        ev = [Evidence(home.final_url, " | ".join(l.text for l in home.links if l.tag == "a" and l.text)[:300],
-                       T("首页链接文字（无政府信息公开栏目）", "homepage link texts (no 政府信息公开 column)"))] if home else []
-        return Result.unknown(T(f"未找到政府信息公开栏目，无法判断{what.zh}；可在检查配置中指定栏目地址（columns.disclosure）",
-                                f"the 政府信息公开 column was not found, so the {what.en} could not be judged; "
-                                "set it in the profile (columns.disclosure)"), ev)
-    return Result.unknown(T(f"政府信息公开栏目（{root.url}）未能抓取或内容由脚本生成（{root.reason}），无法判断{what.zh}；"
-                            "若栏目在其他域名，可用 --extra-host 加入抓取范围",
-                            f"the 政府信息公开 column ({root.url}) was not read ({root.reason}) or is built by scripts, "
-                            f"so the {what.en} could not be judged"), [root.evidence()])
 
 
 # -- finding pages by name ----------------------------------------------------------

@@ -22,9 +22,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from auditor.checking.check import T
+from auditor.views.evidence import T
 from auditor.views.columns import (breadcrumb, classify, column_name, columns_of, is_article_page, is_pagination, page_date,
-                             page_items)
+                                                            page_items)
 from auditor.views.listing import ROW_TAGS, row_of, says_empty
 from auditor.network.urls import host_of, normalize
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from auditor.checking.check import Evidence, T
+from auditor.views.evidence import Evidence, T
 from auditor.views.listing import says_empty
 from auditor.network.urls import host_of, is_attachment, resolve
 
-from ._common import link_state
-from ._disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list
-from ._labelled import IMG_TOKEN, Vocabulary, fold, is_empty_value, lines_of, page_pairs
+from auditor.views.page_text import link_state
+from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list
+from auditor.views.labelled import IMG_TOKEN, Vocabulary, fold, is_empty_value, lines_of, page_pairs
 
 GUIDES_ID = "services.guides"
 ELEMENTS_ID = "services.guide-elements"

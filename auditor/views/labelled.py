@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ._common import nfkc
+from auditor.views.page_text import nfkc
 
 BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "dt", "dd",
                         "table", "tbody", "thead", "tfoot", "ul", "ol", "dl", "section", "article", "blockquote",

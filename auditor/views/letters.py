@@ -18,14 +18,14 @@ from datetime import date, timedelta
 
 import lxml.html
 
-from auditor.checking.check import Evidence, T
+from auditor.views.evidence import Evidence, T
 from auditor.views.dates import find_dates
 from auditor.network.urls import resolve
 
-from ._common import compact, homepage_links, judge_link
-from ._disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list
-from ._labelled import Vocabulary, fold, is_empty_value, page_pairs
-from ._services import says_nothing
+from auditor.views.page_text import compact, homepage_links, judge_link
+from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list
+from auditor.views.labelled import Vocabulary, fold, is_empty_value, page_pairs
+from auditor.views.guides import says_nothing
 
 BOARD_ID = "interaction.message-board"
 RESPONSE_ID = "interaction.response"

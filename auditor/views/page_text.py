@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from auditor.checking.check import Evidence, Result, T
+from auditor.views.evidence import Evidence, T
 from auditor.network.urls import host_of, is_attachment
 
 # Homepages with less visible text than this are probably built by scripts we did
@@ -100,26 +100,9 @@ def homepage_is_thin(snap) -> bool:
     return max(len(page.text), rendered_len) < THIN_PAGE_CHARS
 
 
-def missing_status(profile, check_id: str, default: str) -> str:
-    """How a missing item is judged (fail or warn) is a profile setting."""
-    value = str(profile.check_setting(check_id, "missing", default))
-    return value if value in ("fail", "warn") else default
-
-
-def missing_result(status: str, summary: T, evidence=()) -> Result:
-    return (Result.failed if status == "fail" else Result.warned)(summary, evidence)
-
-
 def footer_evidence(page) -> Evidence:
     """What the footer does say, so a reader can see the item is really missing."""
     return Evidence(page.final_url, page.footer_text[-200:], T("页面底部文字", "footer text"))
-
-
-def thin_unknown(what: T) -> Result:
-    return Result.unknown(T(
-        f"首页的文字或导航可能由脚本生成而未能读到，无法确认是否有{what.zh}（未渲染时可用 --render auto 再查）",
-        f"the homepage's text or navigation is probably built by scripts and could not be read, so the {what.en} "
-        "could not be confirmed absent (if it was not rendered, audit with --render auto)"))
 
 
 # -- where footer items and embedded widgets live ---------------------------------
