@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from auditor.views.cache import view
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import page_items
 from auditor.views.listing import says_empty
@@ -38,11 +39,9 @@ _DOC_INDEX = re.compile(r"索\s*引\s*号\s*[:：]\s*\S")
 _TOTAL = re.compile(r"共\s*(\d{1,7})\s*条")
 
 
+@view
 def header_of(page) -> dict[str, str] | None:
     """The catalogue header row of a list page (fields it names -> label), or None. Reads the tree."""
-    cached = page.extra.get("catalogue_header", 0)
-    if cached != 0:
-        return cached
     header = None
     if re.search(r"索\s*引", page.text):
         tree = page.tree
@@ -61,7 +60,6 @@ def header_of(page) -> dict[str, str] | None:
             if len(found) >= 2 and len(rest) <= 12:
                 header = found
                 break
-    page.extra["catalogue_header"] = header
     return header
 
 

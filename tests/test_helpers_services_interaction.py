@@ -17,12 +17,11 @@ VOCAB = Vocabulary(DEFAULT_ELEMENTS, DEFAULT_BOUNDARIES)
 
 
 class FakePage:
-    """What the parsers read of a Page: facts, tree, text, meta, extra."""
+    """What the parsers read of a Page: facts, tree, text, meta."""
 
     def __init__(self, html: str, url: str = "http://x.gov.cn/a/b.html"):
         self.facts = extract(html, url, keep_tree=True)
         self.final_url = self.url = url
-        self.extra: dict = {}
         self.tree = self.facts.tree
         self.text = self.facts.text
         self.meta = self.facts.meta
@@ -194,7 +193,7 @@ def test_gbk_decoded_page_parses_the_same():
     decoded = html.encode("gbk").decode("gbk")
     page = FakePage(decoded)
     from auditor.views.labelled import page_pairs
-    cats = {c for p in page_pairs(page, VOCAB, "k") for c in p.categories}
+    cats = {c for p in page_pairs(page, VOCAB) for c in p.categories}
     assert cats == {"申请条件", "办理材料"}
 
 

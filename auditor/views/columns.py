@@ -10,11 +10,11 @@ site's own names are configuration, not code.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from auditor.views.cache import view
 from auditor.views.dates import date_from_url, labelled_date, meta_date
 from auditor.views.listing import Item, extract_items, says_empty
 
@@ -56,11 +56,9 @@ def is_pagination(url: str) -> bool:
     return bool(_PAGINATION.search(url))
 
 
+@view
 def page_items(page, as_of: date | None = None) -> list[Item]:
-    """Dated items of a page, extracted from its tree once and cached on the page."""
-    cached = page.extra.get("items")
-    if cached is not None:
-        return cached
+    """Dated items of a page, extracted from its tree once per audit."""
     items: list[Item] = []
     facts = page.facts
     if facts is not None and getattr(facts, "items", None) is not None:
@@ -69,7 +67,6 @@ def page_items(page, as_of: date | None = None) -> list[Item]:
         tree = page.tree
         if tree is not None:
             items = extract_items(tree, page.final_url, as_of)
-    page.extra["items"] = items
     return items
 
 
@@ -170,18 +167,34 @@ def classify(name: str, profile) -> tuple[str | None, int | None]:
     return None, None
 
 
-def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
+#: How deep (clicks from the homepage) list pages are looked for as columns.
+SCAN_DEPTH = 3
+
+
+def is_scanned(page, as_of: date | None, max_depth: int = SCAN_DEPTH) -> bool:
+    """Whether ``find_columns`` reads the page's rows: a crawled HTML page one to ``max_depth``
+    clicks from the homepage that is neither a further page of a list nor an article."""
+    if not page.is_html or not page.ok or page.depth > max_depth or page.depth == 0:
+        return False
+    if is_pagination(page.final_url):
+        return False
+    # An article's 相关文章 list is no column. Asked before the rows are read: it reads facts
+    # already in memory, and most pages of a site are articles, whose trees need not be parsed.
+    return not is_article_page(page, as_of)
+
+
+def scanned_items(snapshot, page) -> list[Item] | None:
+    """The rows ``find_columns`` read on ``page`` (None for a page it does not read): how the
+    freshness views tell a list from an article without parsing every page of the site."""
+    return page_items(page, snapshot.as_of) if is_scanned(page, snapshot.as_of) else None
+
+
+def find_columns(snapshot, profile, max_depth: int = SCAN_DEPTH) -> list[Column]:
     """Every list-like page at depth <= max_depth (first pages only), classified."""
     as_of = snapshot.as_of
     columns: list[Column] = []
     for page in snapshot.pages.values():
-        if not page.is_html or not page.ok or page.depth > max_depth or page.depth == 0:
-            continue
-        if is_pagination(page.final_url):
-            continue
-        # An article's 相关文章 list is no column. Asked first: it reads facts already in
-        # memory, and most pages of a site are articles, whose trees need not be parsed.
-        if is_article_page(page, as_of):
+        if not is_scanned(page, as_of, max_depth):
             continue
         items = page_items(page, as_of)
         dated = [i for i in items if i.date is not None and i.date_source == "row"]
@@ -197,19 +210,7 @@ def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
     return columns
 
 
-_COLUMNS_LOCK = threading.Lock()
-
-
+@view
 def columns_of(snapshot, profile) -> list[Column]:
-    """find_columns, computed once per (snapshot, profile) and shared by all checks.
-
-    Gatherers run concurrently (the search gatherer reads columns too): the lock makes a
-    second caller wait for the first one's result instead of computing it again.
-    """
-    key = ("columns", id(profile))
-    cache = snapshot.__dict__.setdefault("_derived", {})
-    if key not in cache:
-        with _COLUMNS_LOCK:
-            if key not in cache:
-                cache[key] = find_columns(snapshot, profile)
-    return cache[key]
+    """find_columns, computed once per audit and shared by checks and gatherers."""
+    return find_columns(snapshot, profile)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from auditor.views.evidence import Evidence, T
+from auditor.views.cache import view
 from auditor.views.columns import breadcrumb
 from auditor.network.urls import normalize
 
@@ -86,11 +87,6 @@ def homepage_column_links(snap, profile, links=None) -> list[tuple[bool, str, st
             found.append((name in canonical, state, reason, link))
     found.sort(key=lambda f: (not f[0], STATE_RANK[f[1]]))
     return found
-
-
-# -- snapshot cache -----------------------------------------------------------------
-def _cache(snap) -> dict:
-    return snap.__dict__.setdefault("_derived", {})
 
 
 def _url_of(spec) -> str | None:
@@ -163,17 +159,15 @@ def is_thin(page) -> bool:
     return len(page.text) < THIN_TEXT and not page.forms and sum(1 for l in page.links if l.tag == "a") < 5
 
 
+@view
 def crumbs_of(page) -> list[str]:
-    """The page's breadcrumb (cached on the page)."""
-    crumbs = page.extra.get("crumbs")
-    if crumbs is None:
-        crumbs = page.extra["crumbs"] = breadcrumb(page.text)
-    return crumbs
+    """The page's breadcrumb."""
+    return breadcrumb(page.text)
 
 
 def not_fetched_reason(snap, url: str) -> str:
     """Why the crawl has no page for ``url``."""
-    if url in (snap.stats.get("robots_blocked_sample") or ()):
+    if snap.why_not_fetched(url) == "robots":
         return "robots.txt 禁止抓取 / disallowed by robots.txt"
     if not snap.in_site(url):
         return "不在抓取范围（其他域名）/ another host"
@@ -211,20 +205,16 @@ class Root:
                         T("政府信息公开栏目", "政府信息公开 column"))
 
 
+@view
 def disclosure_root(snap, profile) -> Root:
     """The 政府信息公开 column: profile setting, homepage link, a nav link on inner pages,
     or a page whose ColumnName/breadcrumb says it is the column."""
-    cache = _cache(snap)
-    key = ("disclosure.root", id(profile))
-    if key in cache:
-        return cache[key]
     root = _find_root(snap, profile)
     if root.url is not None:
         root.page = html_page(snap, root.url)
         if snap.page(root.url) is None:
             root.reason = not_fetched_reason(snap, root.url)
         root.section = frozenset(_section(snap, profile, root))
-    cache[key] = root
     return root
 
 
@@ -311,11 +301,9 @@ def site_name(snap) -> str:
     return label(home.meta.get("sitename", "") or _TITLE_SEP.split(home.title or "")[0])
 
 
+@view
 def label_index(snap) -> dict[str, list[tuple[str, str, str, str]]]:
-    """Folded short label -> [(url, raw text, how, where)], over every crawled page (cached)."""
-    cache = _cache(snap)
-    if "disclosure.labels" in cache:
-        return cache["disclosure.labels"]
+    """Folded short label -> [(url, raw text, how, where)], over every crawled page."""
     index: dict[str, list] = {}
     seen: set = set()
     folded: dict[str, str] = {}
@@ -351,7 +339,6 @@ def label_index(snap) -> dict[str, list[tuple[str, str, str, str]]]:
             if seg and label(seg) != site and label(seg) not in site:
                 add(seg, where, "title", where)
                 break
-    cache["disclosure.labels"] = index
     return index
 
 
@@ -395,16 +382,14 @@ _SKIP_TAGS = frozenset({"script", "style", "nav", "header", "footer", "noscript"
 _URLISH = re.compile(r"@|https?://|www\.", re.I)
 
 
+@view
 def main_text(page) -> str:
-    """The page's visible text without navigation, breadcrumb, footer and link-only labels (cached).
+    """The page's visible text without navigation, breadcrumb, footer and link-only labels 
 
     The nav of a 政府信息公开 page names every sub-column (依申请公开, 法定主动公开内容 …)
     and its footer carries the sponsor's address and telephone: neither may count
     as the content of a guide or a form page. Reads the tree: call it on a few pages only.
     """
-    cached = page.extra.get("main_text")
-    if cached is not None:
-        return cached
     tree = page.tree
     text = ""
     if tree is not None:
@@ -418,7 +403,6 @@ def main_text(page) -> str:
         text = text.replace(foot, " ")
     if len(text) < 80 and len(page.text) > 400:
         text = page.text.replace(foot, " ") if foot else page.text  # unusual markup: fall back
-    page.extra["main_text"] = text
     return text
 
 

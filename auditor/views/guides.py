@@ -17,6 +17,7 @@ from auditor.network.urls import host_of, is_attachment, resolve
 
 from auditor.views.page_text import link_state
 from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list
+from auditor.views.cache import view
 from auditor.views.labelled import IMG_TOKEN, Vocabulary, fold, is_empty_value, lines_of, page_pairs
 
 GUIDES_ID = "services.guides"
@@ -182,13 +183,10 @@ def _prefilter(page, rx: re.Pattern, syn: dict[str, str]) -> int:
     return len({syn[m] for m in rx.findall(text)})
 
 
+@view
 def scan(snap, profile) -> ServiceScan:
-    """The guides of the site, cached per (snapshot, profile)."""
-    cache = snap.__dict__.setdefault("_derived", {})
-    key = ("services.scan", id(profile))
-    if key not in cache:
-        cache[key] = _scan(snap, profile)
-    return cache[key]
+    """The guides of the site, once per audit."""
+    return _scan(snap, profile)
 
 
 def _scan(snap, profile) -> ServiceScan:
@@ -217,7 +215,7 @@ def _scan(snap, profile) -> ServiceScan:
             continue
         if not named:
             named = any(w in _inlink_texts(snap, page) for w in guide_words)
-        found = page_pairs(page, vocab, "services.pairs")
+        found = page_pairs(page, vocab)
         cats = {c for p in found for c in p.categories}
         core = sum(1 for c in CORE if c in cats)
         if not ((len(cats) >= min_elements and core >= 2) or (named and len(cats) >= 2 and core >= 1)):

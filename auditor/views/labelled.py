@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from auditor.views.cache import view
 from auditor.views.page_text import nfkc
 
 BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "dt", "dd",
@@ -65,7 +66,7 @@ def norm_label(text: str) -> str:
     return t
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: a parameter of the page_pairs view
 class Vocabulary:
     """Known labels: category → synonyms, plus labels that only end the previous value."""
 
@@ -398,19 +399,13 @@ def is_empty_value(value: str, empty_values: list[str]) -> bool:
     return t in {fold(v) for v in empty_values} or bool(re.fullmatch(r"[-—–_/\\·.…、]+", t))
 
 
-def lines_of(page, tree=None) -> list[Line]:
-    """lines() of a page's content, computed once per page (reads the tree: few pages only)."""
-    cached = page.extra.get("labelled.lines")
-    if cached is None:
-        if tree is None:
-            tree = page.tree
-        cached = page.extra["labelled.lines"] = lines(content_root(tree))
-    return cached
+@view
+def lines_of(page) -> list[Line]:
+    """lines() of a page's content, once per audit (reads the tree: few pages only)."""
+    return lines(content_root(page.tree))
 
 
-def page_pairs(page, vocab: Vocabulary, cache_key: str, tree=None) -> list[Pair]:
-    """pairs() of a page's content with ``vocab``, cached on the page under ``cache_key``."""
-    cached = page.extra.get(cache_key)
-    if cached is None:
-        cached = page.extra[cache_key] = pairs(lines_of(page, tree), vocab)
-    return cached
+@view
+def page_pairs(page, vocab: Vocabulary) -> list[Pair]:
+    """pairs() of a page's content with ``vocab``, once per (page, vocabulary)."""
+    return pairs(lines_of(page), vocab)

@@ -12,6 +12,7 @@ not consultation columns and are left out (2019 互动回应差 veto wording).
 from __future__ import annotations
 
 import re
+import functools
 import statistics
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -24,6 +25,7 @@ from auditor.network.urls import resolve
 
 from auditor.views.page_text import compact, homepage_links, judge_link
 from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list
+from auditor.views.cache import view
 from auditor.views.labelled import Vocabulary, fold, is_empty_value, page_pairs
 from auditor.views.guides import says_nothing
 
@@ -67,6 +69,7 @@ _FORM_HINTS = re.compile(r"留言|咨询|来信|写信|建议|诉求|问题描�
 _FORM_EXCLUDE = re.compile(r"信访|举报|纪检|搜索|检索|search|login|登录|密码", re.I)
 
 
+@functools.cache  # one object: page_pairs results are kept per vocabulary
 def letter_vocab() -> Vocabulary:
     return Vocabulary(LETTER_FIELDS, LETTER_BOUNDARIES)
 
@@ -335,7 +338,7 @@ def list_letters(page, tree, as_of: date) -> list[Letter]:
 # -- detail pages -----------------------------------------------------------------------------
 def detail_letter(page, tree, as_of: date) -> Letter | None:
     """The letter a detail page shows, or None when the page shows no 留言时间."""
-    found = page_pairs(page, letter_vocab(), "interaction.pairs", tree)
+    found = page_pairs(page, letter_vocab())
     by: dict[str, list] = {}
     for p in found:
         for c in p.categories:
@@ -383,12 +386,10 @@ class LetterScan:
     capped: int = 0
 
 
+@view
 def letters_of(snap, profile) -> LetterScan:
-    cache = snap.__dict__.setdefault("_derived", {})
-    key = ("interaction.letters", id(profile))
-    if key not in cache:
-        cache[key] = _scan_letters(snap, profile)
-    return cache[key]
+    """The letters (留言) the site publishes, read from its interaction pages."""
+    return _scan_letters(snap, profile)
 
 
 DEFAULT_LETTER_CONTEXT = ["互动", "信箱", "咨询", "留言", "来信", "问政", "投诉", "诉求", "建言", "写信", "hdjl", "hudong",
@@ -516,12 +517,9 @@ class Channel:
                         else f"“{self.label}”{state}", T(what, "consultation entry" if self.kind == "link" else "letter form"))
 
 
+@view
 def interaction_column(snap, profile):
     """(Named, page or None) of the 互动交流 column, or (None, None)."""
-    cache = snap.__dict__.setdefault("_derived", {})
-    key = ("interaction.column", id(profile))
-    if key in cache:
-        return cache[key]
     words = setting_list(profile, BOARD_ID, "column_keywords", DEFAULT_INTERACTION_KEYWORDS)
     named = find_named(snap, profile, "interaction", words, ["访谈", "征集"])
     home = snap.homepage
@@ -534,7 +532,6 @@ def interaction_column(snap, profile):
             continue
         result = (n, page if page is not None and (not is_thin(page) or says_nothing(page.text)) else None)
         break
-    cache[key] = result
     return result
 
 

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from auditor.views.cache import view
 from auditor.views.evidence import Evidence, T
 from auditor.network.urls import host_of, is_attachment
 
@@ -400,17 +401,14 @@ def checkable_links(snap, page, include_external: bool = True) -> dict:
     return links
 
 
+@view
 def resolver_works(snap) -> bool:
     """Whether some external host answered during this audit.
 
     A DNS failure proves a dead link only if the auditor's resolver worked;
     offline or DNS-less auditors get "suspect" instead.
     """
-    cache = snap.__dict__.setdefault("_derived", {})
-    if "resolver_works" not in cache:
-        cache["resolver_works"] = any(f.status is not None and not snap.in_site(f.final_url)
-                                      for f in snap.link_checks.values())
-    return cache["resolver_works"]
+    return any(f.status is not None and not snap.in_site(f.final_url) for f in snap.link_checks.values())
 
 
 def judge_link(snap, url: str, dead_statuses=DEAD_STATUSES_DEFAULT, resolved: bool | None = None) -> tuple[str, str]:
