@@ -13,11 +13,9 @@ import re
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from auditor.views.page_text import link_state, nfkc
-from auditor.views.disclosure import (clip, disclosure_root, find_named, html_page, is_thin, main_text,
-                                      setting_list)
+from auditor.views.disclosure import (GUIDE_EXCLUDE, GUIDE_KEYWORDS, clip, disclosure_root, find_named, html_page,
+                                      is_thin, main_text, setting_list)
 from auditor.checking.verdicts import dead_result, root_unknown
-from .disclosure_guide import EXCLUDE as GUIDE_EXCLUDE
-from .disclosure_guide import KEYWORDS as GUIDE_KEYWORDS
 
 ID = "disclosure.on-request"
 KEYWORDS = ["依申请公开", "依申请", "申请公开", "信息公开申请", "在线申请", "网上申请"]

@@ -54,3 +54,9 @@ def root_unknown(root: Root, what: T, snap=None) -> Result:
                             f"the 政府信息公开 column ({root.url}) was not read ({root.reason}) or is built by scripts, "
                             f"so the {what.en} could not be judged"), [root.evidence()])
 
+
+def services_not_applicable() -> Result:
+    """The profile says the department offers no services: the services.* checks do not apply."""
+    return Result.not_applicable(T("配置说明本部门无对外服务职能（services.external_services = false），不检查办事服务",
+                                   "the profile says the department has no external services "
+                                   "(services.external_services = false): 办事服务 is not inspected"))

@@ -274,6 +274,12 @@ def _section(snap, profile, root: Root) -> set[str]:
 
 
 # -- finding pages by name ----------------------------------------------------------
+# How a site names its 政府信息公开指南 (the defaults of disclosure.guide's keywords/exclude; the
+# on-request check reads the guide too, for how to apply).
+GUIDE_KEYWORDS = ["政府信息公开指南", "信息公开指南", "政务公开指南", "公开指南"]
+GUIDE_EXCLUDE = ["办事指南", "服务指南", "依申请公开指南"]
+
+
 @dataclass(frozen=True)
 class Named:
     """A page the site names with a label: the link target, or the page carrying the meta/breadcrumb/title."""
