@@ -29,6 +29,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from auditor.network import robots as robots_mod
 from auditor.views.columns import columns_of, page_items
+from auditor.views.search import find_search
 from auditor.network.decode import decode_html
 from auditor.gather.base import gatherer
 from auditor.views.listing import says_empty
@@ -357,11 +358,9 @@ def _quote(query: str, page) -> str:
 
 @gatherer("search")
 def gather(snap, ctx) -> dict:
-    from auditor.views.search import find_search
-
-    from auditor.checking.profile import load_profile
-
-    profile = getattr(ctx, "profile", None) or load_profile(ctx.options.get("profile"))
+    profile = ctx.profile
+    if profile is None:
+        raise ValueError("the search gatherer needs the audit's profile (GatherContext.profile)")
     home = snap.homepage
     if home is None or not home.is_html:
         return {"state": "no-homepage"}
