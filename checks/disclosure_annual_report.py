@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
 
+from auditor.checking.view_settings import setting_list
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import page_items
 from auditor.views.dates import date_from_url, labelled_date, meta_date
@@ -22,7 +23,7 @@ from auditor.views.page_text import nfkc
 from auditor.views.columns import is_pagination
 
 from auditor.views.disclosure import (crumbs_of, disclosure_root, find_named, html_page, label, main_text,
-                                      not_fetched_reason, setting_list, site_name)
+                                      not_fetched_reason, site_name)
 from auditor.checking.verdicts import root_unknown
 
 ID = "disclosure.annual-report"

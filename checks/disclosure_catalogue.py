@@ -12,11 +12,12 @@ import re
 from datetime import timedelta
 
 from auditor.views.cache import view
+from auditor.checking.view_settings import setting_list
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import page_items
 from auditor.views.listing import says_empty
 
-from auditor.views.disclosure import disclosure_root, find_named, html_page, is_thin, label, setting_list
+from auditor.views.disclosure import disclosure_root, find_named, html_page, is_thin, label
 from auditor.checking.verdicts import dead_result, root_unknown
 
 ID = "disclosure.catalogue"

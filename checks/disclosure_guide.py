@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+from auditor.checking.view_settings import setting_list
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from auditor.views.page_text import nfkc
 from auditor.views.disclosure import (GUIDE_EXCLUDE, GUIDE_KEYWORDS, clip, disclosure_root, find_named, html_page,
-                                      is_thin, main_text, setting_list)
+                                      is_thin, main_text)
 from auditor.checking.verdicts import dead_result, root_unknown
 
 ID = "disclosure.guide"

@@ -11,6 +11,7 @@ from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from auditor.views.disclosure import main_text
 from auditor.checking.verdicts import services_not_applicable
+from auditor.checking.view_settings import guide_settings
 from auditor.views.guides import GUIDES_ID, clip, column_evidence, platform_hosts, scan, services_enabled
 
 
@@ -33,7 +34,7 @@ from auditor.views.guides import GUIDES_ID, clip, column_evidence, platform_host
 def run(snap, profile):
     if not services_enabled(profile):
         return services_not_applicable()
-    sc = scan(snap, profile)
+    sc = scan(snap, profile, guide_settings(profile))
     col_ev = column_evidence(sc)
     details = {"guides": len(sc.guides), "listing_pages": [u for u, _n in sc.listings[:10]],
                "column": sc.column.url if sc.column else None, "attachments": len(sc.attachments)}

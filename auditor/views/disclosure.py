@@ -9,7 +9,7 @@ page outright (``[columns] disclosure = "URL"``, ``[disclosure.pages] guide = "U
 Everything is computed once per snapshot and cached. Not a check module.
 
 Also used by the services and interaction helpers: keep the signatures of
-find_named, html_page, is_thin, main_text, crumbs_of, crawl_was_cut and setting_list stable.
+find_named, html_page, is_thin, main_text, crumbs_of and crawl_was_cut stable.
 """
 from __future__ import annotations
 
@@ -438,13 +438,6 @@ def _mostly_links(el) -> bool:
         return True
     linked = sum(len("".join("".join(a.itertext()).split())) for a in el.iter("a"))
     return linked * 2 >= total
-
-
-def setting_list(profile, check_id: str, key: str, default: list[str]) -> list[str]:
-    value = profile.check_setting(check_id, key, None)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    return list(default)
 
 
 def clip(text: str, start: int, end: int, width: int = 24) -> str:

@@ -16,7 +16,7 @@ from auditor.views.listing import says_empty
 from auditor.network.urls import host_of, is_attachment, resolve
 
 from auditor.views.page_text import link_state
-from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list
+from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin
 from auditor.views.cache import view
 from auditor.views.labelled import IMG_TOKEN, Vocabulary, fold, is_empty_value, lines_of, page_pairs
 
@@ -76,16 +76,36 @@ def services_enabled(profile) -> bool:
     return bool(profile.get("services.external_services", True))
 
 
-def elements_table(profile) -> dict[str, list[str]]:
-    table = profile.check_setting(ELEMENTS_ID, "elements", None)
-    if isinstance(table, dict) and table and all(isinstance(v, list) for v in table.values()):
-        return {str(k): [str(s) for s in v] for k, v in table.items()}
-    return DEFAULT_ELEMENTS
+@dataclass(frozen=True)
+class GuideSettings:
+    """How the guides are found and read: the scan's parameters (hashable: a view's key).
+
+    The defaults are the built-in words; the services checks build one from their settings
+    (auditor.checking.view_settings.guide_settings) and all three share the one scan.
+    """
+
+    column_keywords: tuple[str, ...] = tuple(DEFAULT_COLUMN_KEYWORDS)
+    column_exclude: tuple[str, ...] = ("信息公开", "年报")
+    guide_keywords: tuple[str, ...] = tuple(DEFAULT_GUIDE_KEYWORDS)
+    exclude: tuple[str, ...] = tuple(DEFAULT_EXCLUDE)
+    min_elements: int = MIN_ELEMENTS
+    elements: tuple[tuple[str, tuple[str, ...]], ...] = tuple((k, tuple(v)) for k, v in DEFAULT_ELEMENTS.items())
+    boundaries: tuple[str, ...] = tuple(DEFAULT_BOUNDARIES)
+    empty_values: tuple[str, ...] = tuple(DEFAULT_EMPTY)
+    none_is_answer: tuple[str, ...] = tuple(DEFAULT_NONE_IS_ANSWER)
+    markers: tuple[str, ...] = tuple(DEFAULT_FLOWCHART_MARKERS)
+
+    @property
+    def elements_table(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.elements}
 
 
-def vocabulary(profile) -> Vocabulary:
-    bounds = setting_list(profile, ELEMENTS_ID, "boundaries", DEFAULT_BOUNDARIES)
-    return Vocabulary(elements_table(profile), bounds)
+def elements_table(settings: GuideSettings) -> dict[str, list[str]]:
+    return settings.elements_table
+
+
+def vocabulary(settings: GuideSettings) -> Vocabulary:
+    return Vocabulary(settings.elements_table, list(settings.boundaries))
 
 
 # -- the guides --------------------------------------------------------------------------
@@ -184,24 +204,24 @@ def _prefilter(page, rx: re.Pattern, syn: dict[str, str]) -> int:
 
 
 @view
-def scan(snap, profile) -> ServiceScan:
-    """The guides of the site, once per audit."""
-    return _scan(snap, profile)
+def scan(snap, profile, settings: GuideSettings = GuideSettings()) -> ServiceScan:
+    """The guides of the site, once per audit and settings."""
+    return _scan(snap, profile, settings)
 
 
-def _scan(snap, profile) -> ServiceScan:
+def _scan(snap, profile, settings: GuideSettings) -> ServiceScan:
     out = ServiceScan(crawl_cut=crawl_was_cut(snap))
-    vocab = vocabulary(profile)
-    table = elements_table(profile)
-    guide_words = [fold(w) for w in setting_list(profile, GUIDES_ID, "guide_keywords", DEFAULT_GUIDE_KEYWORDS)]
-    exclude = [fold(w) for w in setting_list(profile, GUIDES_ID, "exclude", DEFAULT_EXCLUDE)]
-    min_elements = int(profile.check_setting(GUIDES_ID, "min_elements", MIN_ELEMENTS))
+    vocab = vocabulary(settings)
+    table = settings.elements_table
+    guide_words = [fold(w) for w in settings.guide_keywords]
+    exclude = [fold(w) for w in settings.exclude]
+    min_elements = int(settings.min_elements)
     rx, syn = label_regex(table)
-    empty_values = setting_list(profile, ELEMENTS_ID, "empty_values", DEFAULT_EMPTY)
-    none_ok = set(setting_list(profile, ELEMENTS_ID, "none_is_answer", DEFAULT_NONE_IS_ANSWER))
-    markers = setting_list(profile, FLOWCHART_ID, "markers", DEFAULT_FLOWCHART_MARKERS)
+    empty_values = list(settings.empty_values)
+    none_ok = set(settings.none_is_answer)
+    markers = list(settings.markers)
 
-    _find_column(snap, profile, out)
+    _find_column(snap, profile, out, settings)
     home = snap.homepage
     guides: dict[str, Guide] = {}
     for page in snap.html_pages():
@@ -319,9 +339,9 @@ def _flowcharts(snap, page, found, markers) -> list[tuple[str, str, str]]:
 
 
 # -- the 办事服务 column -------------------------------------------------------------------
-def _find_column(snap, profile, out: ServiceScan) -> None:
-    words = setting_list(profile, GUIDES_ID, "column_keywords", DEFAULT_COLUMN_KEYWORDS)
-    exclude = setting_list(profile, GUIDES_ID, "column_exclude", ["信息公开", "年报"])
+def _find_column(snap, profile, out: ServiceScan, settings: GuideSettings) -> None:
+    words = list(settings.column_keywords)
+    exclude = list(settings.column_exclude)
     named = find_named(snap, profile, "services", words, exclude)
     home = snap.homepage
     home_url = home.final_url if home is not None else ""

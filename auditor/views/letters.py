@@ -24,7 +24,7 @@ from auditor.views.dates import find_dates
 from auditor.network.urls import resolve
 
 from auditor.views.page_text import compact, homepage_links, judge_link
-from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list
+from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin
 from auditor.views.cache import view
 from auditor.views.labelled import Vocabulary, fold, is_empty_value, page_pairs
 from auditor.views.guides import says_nothing
@@ -386,15 +386,29 @@ class LetterScan:
     capped: int = 0
 
 
-@view
-def letters_of(snap, profile) -> LetterScan:
-    """The letters (留言) the site publishes, read from its interaction pages."""
-    return _scan_letters(snap, profile)
-
-
 DEFAULT_LETTER_CONTEXT = ["互动", "信箱", "咨询", "留言", "来信", "问政", "投诉", "诉求", "建言", "写信", "hdjl", "hudong",
                           "liuyan", "xinxiang", "zxts", "ldxx", "gbook", "guestbook", "message", "letter", "consult",
                           "mailbox", "szxx", "wsdc", "zxzx", "wszx"]
+
+
+@dataclass(frozen=True)
+class LetterSettings:
+    """Where letters and channels are looked for: the parameters of this module's views
+    (hashable: a view's key). The interaction checks build one from their settings
+    (auditor.checking.view_settings.letter_settings)."""
+
+    column_keywords: tuple[str, ...] = tuple(DEFAULT_INTERACTION_KEYWORDS)
+    channel_labels: tuple[str, ...] = tuple(DEFAULT_CHANNEL_LABELS)
+    channel_exclude: tuple[str, ...] = tuple(DEFAULT_CHANNEL_EXCLUDE)
+    exclude_columns: tuple[str, ...] = tuple(DEFAULT_EXCLUDE_COLUMNS)
+    letter_context: tuple[str, ...] = tuple(DEFAULT_LETTER_CONTEXT)
+    max_detail_pages: int = DEFAULT_MAX_DETAIL_PAGES
+
+
+@view
+def letters_of(snap, profile, settings: LetterSettings = LetterSettings()) -> LetterScan:
+    """The letters (留言) the site publishes, read from its interaction pages."""
+    return _scan_letters(snap, profile, settings)
 
 
 def _letter_context(page, words: list[str]) -> bool:
@@ -405,11 +419,11 @@ def _letter_context(page, words: list[str]) -> bool:
     return any((w in url) if w.isascii() else (w in ctx) for w in words)
 
 
-def _scan_letters(snap, profile) -> LetterScan:
+def _scan_letters(snap, profile, settings: LetterSettings) -> LetterScan:
     as_of = snap.as_of
-    exclude = setting_list(profile, RESPONSE_ID, "exclude_columns", DEFAULT_EXCLUDE_COLUMNS)
-    context = setting_list(profile, RESPONSE_ID, "letter_context", DEFAULT_LETTER_CONTEXT)
-    cap = int(profile.check_setting(RESPONSE_ID, "max_detail_pages", DEFAULT_MAX_DETAIL_PAGES))
+    exclude = list(settings.exclude_columns)
+    context = list(settings.letter_context)
+    cap = int(settings.max_detail_pages)
     out = LetterScan()
     lists: dict = {}
     details: list[Letter] = []
@@ -518,9 +532,9 @@ class Channel:
 
 
 @view
-def interaction_column(snap, profile):
+def interaction_column(snap, profile, settings: LetterSettings = LetterSettings()):
     """(Named, page or None) of the 互动交流 column, or (None, None)."""
-    words = setting_list(profile, BOARD_ID, "column_keywords", DEFAULT_INTERACTION_KEYWORDS)
+    words = list(settings.column_keywords)
     named = find_named(snap, profile, "interaction", words, ["访谈", "征集"])
     home = snap.homepage
     home_url = home.final_url if home is not None else ""
@@ -561,10 +575,10 @@ def _rank(label: str, labels: list[str]) -> int:
     return next((i for i, l in enumerate(labels) if compact(l) in t), len(labels))
 
 
-def find_channels(snap, profile, pages) -> tuple[list[Channel], list[Channel]]:
+def find_channels(snap, profile, pages, settings: LetterSettings = LetterSettings()) -> tuple[list[Channel], list[Channel]]:
     """(channels, excluded channels) linked or embedded on ``pages`` [(where, links, forms)]."""
-    labels = setting_list(profile, BOARD_ID, "channel_labels", DEFAULT_CHANNEL_LABELS)
-    exclude = setting_list(profile, BOARD_ID, "channel_exclude", DEFAULT_CHANNEL_EXCLUDE)
+    labels = list(settings.channel_labels)
+    exclude = list(settings.channel_exclude)
     found: dict[str, Channel] = {}
     excluded: dict[str, Channel] = {}
     kinds: dict[str, str | None] = {}
@@ -603,7 +617,7 @@ def clip_label(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def channel_pages(snap, profile, everywhere: bool = False):
+def channel_pages(snap, profile, everywhere: bool = False, settings: LetterSettings = LetterSettings()):
     """Pages searched for channels: the homepage (and its frames), the 互动交流 column, the pages
     its channel links lead to; with ``everywhere``, every crawled page."""
     out = []
@@ -611,7 +625,7 @@ def channel_pages(snap, profile, everywhere: bool = False):
     if home is not None and home.facts is not None:
         forms = list(home.forms)
         out.append((home.final_url, homepage_links(snap), forms))
-    named, page = interaction_column(snap, profile)
+    named, page = interaction_column(snap, profile, settings)
     if page is not None:
         out.append((page.final_url, list(page.links), list(page.forms)))
     if everywhere:
