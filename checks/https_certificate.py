@@ -12,7 +12,7 @@ Judged on what the server presents (the ``tls`` gatherer parses the DER it sent)
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from auditor.checking.network import HTTPS_CLAUSE, facts, na_without_https, not_gathered, state_result
+from auditor.checking.network import HTTPS_CLAUSE, facts, na_without_https, not_gathered
 
 ID = "https.certificate"
 

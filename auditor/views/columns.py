@@ -22,7 +22,7 @@ _PAGINATION = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|page
                          re.I)
 _BREADCRUMB = re.compile(r"(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|现在位置|位置)\s*[:：]\s*(.{2,120})")
 _CRUMB_SEP = re.compile(r"\s*(?:>|＞|»|›|→|/|\\|>>|-\s)\s*")
-_TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")
+TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")
 MIN_DATED_ITEMS = 3
 PUBLISH_LABELS = ("发布时间", "发布日期", "发文日期", "成文日期", "印发日期", "生成日期")
 
@@ -150,7 +150,7 @@ def column_name(snapshot, page) -> tuple[str, str]:
         return anchors.most_common(1)[0][0], "link"
     title = page.title
     site = snapshot.homepage.title if snapshot.homepage is not None else ""
-    parts = [p for p in _TITLE_SEP.split(title) if p and p not in site]
+    parts = [p for p in TITLE_SEP.split(title) if p and p not in site]
     if parts:
         return parts[0][:20], "title"
     return title[:20], "title"

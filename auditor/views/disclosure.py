@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from auditor.views.evidence import Evidence, T
 from auditor.views.cache import view
-from auditor.views.columns import breadcrumb
+from auditor.views.columns import TITLE_SEP, breadcrumb
 from auditor.network.urls import normalize
 
 from auditor.views.page_text import compact, homepage_links, link_state
@@ -29,7 +29,6 @@ DEFAULT_ROOT_KEYWORDS = ["政府信息公开", "信息公开", "政务公开", "
 DEFAULT_SUFFIXES = ["专栏", "平台", "频道", "栏目", "网"]
 PREFIX_ENDS = ("市", "省", "县", "区", "州", "旗", "盟", "部", "局", "委", "厅", "办", "人民")
 _PUNCT = re.compile(r"[\s>»›·|｜/\\\-_:：【】\[\]()<>《》\"'“”、，,。.（）!！?？~～…]+")
-_TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")
 STATE_RANK = {"ok": 0, "unknown": 1, "suspect": 2, "dead": 3}
 # A column name is short and names no document: no year, no 关于, no document-type ending.
 MAX_LABEL = 16
@@ -304,7 +303,7 @@ def site_name(snap) -> str:
     home = snap.homepage
     if home is None:
         return ""
-    return label(home.meta.get("sitename", "") or _TITLE_SEP.split(home.title or "")[0])
+    return label(home.meta.get("sitename", "") or TITLE_SEP.split(home.title or "")[0])
 
 
 @view
@@ -341,7 +340,7 @@ def label_index(snap) -> dict[str, list[tuple[str, str, str, str]]]:
         crumbs = crumbs_of(page)
         if len(crumbs) >= 2:
             add(crumbs[-1], where, "breadcrumb", where)
-        for seg in _TITLE_SEP.split(page.title or "")[:2]:
+        for seg in TITLE_SEP.split(page.title or "")[:2]:
             if seg and label(seg) != site and label(seg) not in site:
                 add(seg, where, "title", where)
                 break

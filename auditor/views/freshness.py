@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from auditor.views.evidence import T
 from auditor.views.cache import view
-from auditor.views.columns import (SCAN_DEPTH, breadcrumb, classify, column_name, columns_of, is_article_page,
+from auditor.views.columns import (SCAN_DEPTH, TITLE_SEP, breadcrumb, classify, column_name, columns_of, is_article_page,
                                    is_pagination, page_date, page_items, scanned_items)
 from auditor.views.listing import ROW_TAGS, row_of, says_empty
 from auditor.network.urls import host_of, normalize
@@ -39,7 +39,6 @@ _ARTICLE_URL = re.compile(r"(?:/t\d{8}_\d+|/art_\d+|content_\d+|/art/\d{4}/|/\d{
 # A row whose only text besides the title is a month-day date: [11-18], 11/18, 11月18日.
 _MD_ONLY = re.compile(r"^[\s\[【(（]*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?[\s\]】)）]*$")
 _WS = re.compile(r"\s+")
-_TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")  # as auditor.views.columns splits titles
 
 NAME_SOURCES = {
     "meta": T("ColumnName 标签", "ColumnName meta tag"),
@@ -430,7 +429,7 @@ def list_name(snap, page, max_referrers: int = 30) -> tuple[str, str]:
     if names:
         return max(names, key=names.get), "link"
     site = snap.homepage.title if snap.homepage is not None else ""
-    parts = [p for p in _TITLE_SEP.split(page.title) if p and p not in site]
+    parts = [p for p in TITLE_SEP.split(page.title) if p and p not in site]
     return (parts[0] if parts else page.title)[:20], "title"
 
 

@@ -15,10 +15,10 @@ from auditor.views.evidence import Evidence, T
 from auditor.views.listing import says_empty
 from auditor.network.urls import host_of, is_attachment, resolve
 
-from auditor.views.page_text import link_state
+from auditor.views.page_text import compact, link_state
 from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin
 from auditor.views.cache import view
-from auditor.views.labelled import IMG_TOKEN, Vocabulary, fold, is_empty_value, lines_of, page_pairs
+from auditor.views.labelled import IMG_TOKEN, Vocabulary, is_empty_value, lines_of, page_pairs
 
 GUIDES_ID = "services.guides"
 ELEMENTS_ID = "services.guide-elements"
@@ -173,7 +173,7 @@ def _context(page, whole_crumb: bool = True) -> str:
     crumbs = crumbs_of(page)
     parts = [page.title, meta.get("columnname", ""), meta.get("columntype", ""), meta.get("articletitle", ""),
              " ".join(crumbs if whole_crumb else crumbs[-1:])]
-    return fold(" ".join(parts))
+    return compact(" ".join(parts))
 
 
 def _inlink_texts(snap, page) -> str:
@@ -183,7 +183,7 @@ def _inlink_texts(snap, page) -> str:
         if src is None or src.facts is None:
             continue
         texts += [l.text for l in src.links if l.url in (page.url, page.final_url) and l.text]
-    return fold(" ".join(texts))
+    return compact(" ".join(texts))
 
 
 def label_regex(table: dict[str, list[str]]) -> tuple[re.Pattern, dict[str, str]]:
@@ -213,8 +213,8 @@ def _scan(snap, profile, settings: GuideSettings) -> ServiceScan:
     out = ServiceScan(crawl_cut=crawl_was_cut(snap))
     vocab = vocabulary(settings)
     table = settings.elements_table
-    guide_words = [fold(w) for w in settings.guide_keywords]
-    exclude = [fold(w) for w in settings.exclude]
+    guide_words = [compact(w) for w in settings.guide_keywords]
+    exclude = [compact(w) for w in settings.exclude]
     min_elements = int(settings.min_elements)
     rx, syn = label_regex(table)
     empty_values = list(settings.empty_values)
@@ -279,7 +279,7 @@ def _guide(snap, page, found, table, named, empty_values, none_ok, markers) -> G
             e = g.elements[cat]
             if e.state == "present":
                 continue
-            empties = [v for v in empty_values if not (cat in none_ok and fold(v) == "无")]
+            empties = [v for v in empty_values if not (cat in none_ok and compact(v) == "无")]
             state = "empty" if is_empty_value(p.value, empties) else "present"
             if e.state == "missing" or state == "present":
                 g.elements[cat] = Element(cat, p.label, p.value, state)
@@ -380,7 +380,7 @@ def _column_links(snap, profile, out: ServiceScan, guide_words) -> None:
             if link.tag not in ("a", "area") or link.url in seen or link.url.startswith(("javascript:", "mailto:")):
                 continue
             seen.add(link.url)
-            text = fold(link.text)
+            text = compact(link.text)
             if is_attachment(link.url):
                 if any(w in text for w in guide_words) or "指南" in text:
                     out.attachments.append((link.url, link.text))

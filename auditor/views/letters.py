@@ -21,12 +21,13 @@ import lxml.html
 
 from auditor.views.evidence import Evidence, T
 from auditor.views.dates import find_dates
+from auditor.views.listing import JCMS_RECORD
 from auditor.network.urls import resolve
 
 from auditor.views.page_text import compact, homepage_links, judge_link
 from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin
 from auditor.views.cache import view
-from auditor.views.labelled import Vocabulary, fold, is_empty_value, page_pairs
+from auditor.views.labelled import Vocabulary, is_empty_value, page_pairs
 from auditor.views.guides import says_nothing
 
 BOARD_ID = "interaction.message-board"
@@ -98,7 +99,7 @@ class Letter:
 
 def _reply_state(status: str) -> tuple[bool | None, bool]:
     """(replied, valid) from a status text."""
-    s = fold(status)
+    s = compact(status)
     if not s:
         return None, True
     if any(w in s for w in INVALID_WORDS):
@@ -117,8 +118,8 @@ def _first_date(text: str, as_of: date | None) -> date | None:
 
 def _excluded(page, words: list[str]) -> bool:
     meta = page.meta
-    ctx = fold(" ".join([page.title, meta.get("columnname", ""), meta.get("columntype", ""), " ".join(crumbs_of(page))]))
-    return any(fold(w) in ctx for w in words)
+    ctx = compact(" ".join([page.title, meta.get("columnname", ""), meta.get("columntype", ""), " ".join(crumbs_of(page))]))
+    return any(compact(w) in ctx for w in words)
 
 
 # -- list pages ------------------------------------------------------------------------------
@@ -154,7 +155,7 @@ def _header_map(cells, vocab: Vocabulary) -> dict[int, str] | None:
     cols: dict[int, str] = {}
     for i, c in enumerate(cells):
         text = _text(c)
-        if len(fold(text)) > 12:
+        if len(compact(text)) > 12:
             return None
         cats = vocab.classify(text)
         if cats:
@@ -293,7 +294,6 @@ def _positional_letters(root, base: str, vocab: Vocabulary, as_of: date, list_ur
     return out
 
 
-_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 
 
 def list_letters(page, tree, as_of: date) -> list[Letter]:
@@ -317,7 +317,7 @@ def list_letters(page, tree, as_of: date) -> list[Letter]:
         body = script.text or ""
         if "<record" not in body:
             continue
-        frags = _RECORD.findall(body)
+        frags = JCMS_RECORD.findall(body)
         if not frags:
             continue
         joined = "".join(frags)
@@ -414,7 +414,7 @@ def letters_of(snap, profile, settings: LetterSettings = LetterSettings()) -> Le
 def _letter_context(page, words: list[str]) -> bool:
     """Whether a page sits in an interaction column (title, meta, breadcrumb, URL)."""
     meta = page.meta
-    ctx = fold(" ".join([page.title, meta.get("columnname", ""), meta.get("columntype", ""), " ".join(crumbs_of(page))]))
+    ctx = compact(" ".join([page.title, meta.get("columnname", ""), meta.get("columntype", ""), " ".join(crumbs_of(page))]))
     url = page.final_url.lower()
     return any((w in url) if w.isascii() else (w in ctx) for w in words)
 

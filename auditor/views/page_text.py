@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from auditor.views.cache import view
 from auditor.views.evidence import Evidence, T
-from auditor.network.urls import host_of, is_attachment
+from auditor.network.urls import is_attachment
 
 # Homepages with less visible text than this are probably built by scripts we did
 # not run: absence of a footer item there is "could not determine", not "fail".
@@ -450,10 +450,6 @@ def really_blocked(page) -> bool:
     if f.body is None and page.html_z and f.status is not None and f.status >= 400:
         return dataclasses.replace(f, body=page.html.encode("utf-8", "replace")[:20000]).blocked
     return False
-
-
-def same_host(a: str, b: str) -> bool:
-    return host_of(a) == host_of(b)
 
 
 # -- the 找错 (jiucuo) script ---------------------------------------------------------
