@@ -126,9 +126,10 @@ def breadcrumb(text: str) -> list[str]:
     return out
 
 
-def _anchor_names(snapshot, url: str) -> Counter:
+def _anchor_names(snapshot, url: str, max_referrers: int | None = None) -> Counter:
     names: Counter = Counter()
-    for ref in snapshot.inlinks.get(url, ()):
+    refs = snapshot.inlinks.get(url, ())
+    for ref in refs if max_referrers is None else refs[:max_referrers]:
         page = snapshot.pages.get(ref)
         if page is None or page.facts is None:
             continue
@@ -138,14 +139,16 @@ def _anchor_names(snapshot, url: str) -> Counter:
     return names
 
 
-def column_name(snapshot, page) -> tuple[str, str]:
+def column_name(snapshot, page, max_referrers: int | None = None) -> tuple[str, str]:
+    """(name, how): the ColumnName meta tag, the breadcrumb's last crumb, the commonest text of
+    the links to the page (of its first ``max_referrers`` referrers), or the title's first part."""
     meta = page.meta.get("columnname", "").strip()
     if meta:
         return meta, "meta"
     crumbs = breadcrumb(page.text)
     if len(crumbs) >= 2:
         return crumbs[-1], "breadcrumb"
-    anchors = _anchor_names(snapshot, page.url)
+    anchors = _anchor_names(snapshot, page.url, max_referrers)
     if anchors:
         return anchors.most_common(1)[0][0], "link"
     title = page.title

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from auditor.views.evidence import T
 from auditor.views.cache import view
-from auditor.views.columns import (SCAN_DEPTH, TITLE_SEP, breadcrumb, classify, column_name, columns_of, is_article_page,
+from auditor.views.columns import (SCAN_DEPTH, breadcrumb, classify, column_name, columns_of, is_article_page,
                                    is_pagination, page_date, page_items, scanned_items)
 from auditor.views.listing import ROW_TAGS, row_of, says_empty
 from auditor.network.urls import host_of, normalize
@@ -396,7 +396,7 @@ def _dateless_lists(snap, profile, known: set, max_depth: int) -> list[FreshColu
         candidates = [i for i in items if i.date is not None or len(i.title) >= MIN_HEADLINE]
         if len(candidates) < 3:
             continue
-        name, source = list_name(snap, page)
+        name, source = column_name(snap, page, max_referrers=30)
         klass, days = classify(name, profile)
         if klass is None:
             continue
@@ -407,30 +407,6 @@ def _dateless_lists(snap, profile, known: set, max_depth: int) -> list[FreshColu
         out.append(FreshColumn(page.final_url, name, source, page.depth, klass, days, "dateless-list",
                                items=resolved, says_empty=False, crawled=True, status=page.status))
     return out
-
-
-def list_name(snap, page, max_referrers: int = 30) -> tuple[str, str]:
-    """``auditor.views.columns.column_name`` with a bounded look at the links that lead to the page."""
-    meta = page.meta.get("columnname", "").strip()
-    if meta:
-        return meta, "meta"
-    crumbs = breadcrumb(page.text)
-    if len(crumbs) >= 2:
-        return crumbs[-1], "breadcrumb"
-    refs = snap.inlinks.get(page.url, ())
-    if len(refs) <= max_referrers:
-        return column_name(snap, page)
-    names: dict[str, int] = {}
-    for ref in refs[:max_referrers]:
-        p = snap.pages.get(ref)
-        for link in (p.links if p is not None else ()):
-            if link.url == page.url and 2 <= len(link.text) <= 16:
-                names[link.text] = names.get(link.text, 0) + 1
-    if names:
-        return max(names, key=names.get), "link"
-    site = snap.homepage.title if snap.homepage is not None else ""
-    parts = [p for p in TITLE_SEP.split(page.title) if p and p not in site]
-    return (parts[0] if parts else page.title)[:20], "title"
 
 
 def _merge_pagination(snap, cols: list[FreshColumn]) -> None:
