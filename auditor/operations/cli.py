@@ -22,7 +22,7 @@ from auditor.network.urls import normalize
 from auditor.views.homepage import homepage_unread
 
 EXIT_OK, EXIT_GATE, EXIT_CANNOT = 0, 1, 2
-DEFAULT_RATE = 5.0
+DEFAULT_RATE = CrawlOptions.rate  # requests per second to one site: the crawl's default, written once
 
 
 class CliError(Exception):
