@@ -18,6 +18,10 @@ A check is one module holding its metadata beside its logic::
 The decorator returns a :class:`Check`; the module exposes it (conventionally as
 ``CHECK``) and the project registers it under the ``gov_audit.checks`` entry-point
 group. A check is a pure function of the snapshot and the profile: it never fetches.
+It reads the snapshot through the views (``auditor.views``: columns, dates, the homepage's
+text sources …, each computed once per audit). Its settings are declared with their defaults,
+``settings={"max_age_days": Setting(30, "…")}``, and a function ``run(snap, profile, settings)``
+gets them with the profile's overrides applied.
 """
 from __future__ import annotations
 
