@@ -6,7 +6,7 @@ meta tags, breadcrumbs (当前位置：首页 > 政府信息公开 > 政府信�
 titles — matched against keyword lists from the profile; a profile can also name a
 page outright (``[columns] disclosure = "URL"``, ``[disclosure.pages] guide = "URL"``, or a
 ``[columns.named]`` entry whose name holds the keyword: ``"政府信息公开年报" = "URL"``).
-Everything is computed once per snapshot and cached. Not a check module.
+The scans are views: computed once per audit (auditor.views.cache).
 
 Also used by the services and interaction helpers: keep the signatures of
 find_named, html_page, is_thin, main_text, crumbs_of and crawl_was_cut stable.

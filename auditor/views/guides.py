@@ -1,5 +1,5 @@
 """Shared logic of the 办事服务 checks: the 办事服务 column, the 办事指南 pages, their
-重点要素 and their 办理流程图. Not a check module.
+重点要素 and their 办理流程图. A view module.
 
 A guide page is found by what it holds — labelled sections naming at least three of
 the ten 重点要素类别 (two of them core: 设定依据, 申请条件, 办理材料, 办理流程) — or by

@@ -15,7 +15,7 @@
 lines; :func:`pairs` reads the pairs with a :class:`Vocabulary` — the known labels
 and the category each names (the synonym tables live in the profile). Images in the
 content become ``〔图:alt〕`` tokens, so a section holding only a flowchart is not empty.
-Not a check module.
+A view module: pages are read once per audit (auditor.views.cache).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Shared logic of the 互动交流 checks: the 互动交流 column, the consultation channels
 (领导信箱, 我要写信, 网上咨询, 12345 …) and the letters (留言) published with their
-replies. Not a check module.
+replies. A view module.
 
 Letters are read from list pages — a table whose header names 留言时间 and 回复时间 or
 状态 (TRS, ASP/JSP boards), ``<li>`` rows with ``留言时间：… 回复时间：…`` (Hanweb),

@@ -1,5 +1,5 @@
-"""Helpers the built-in checks share: text normalisation, searching the homepage's
-sources, excerpts. Not a check module (the registry skips names starting with _)."""
+"""What the homepage says and links to, shared by the identity, channel and link checks: text
+normalisation, the homepage's text sources, markers, sponsors, excerpts, the state of a link."""
 from __future__ import annotations
 
 import re
