@@ -12,7 +12,7 @@ Needs the ``render`` gatherer and the axe-playwright-python package.
 """
 import re
 
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
 ID = "a11y.axe"
 IMPACTS = ("critical", "serious", "moderate", "minor")
@@ -54,8 +54,12 @@ def criteria(tags) -> list[str]:
     remediation=T("按 axe-core 报告逐项整改：先处理“严重/较重”项（如缺少替代文本、对比度不足、控件无名称）。",
                   "Fix the axe-core findings, critical and serious first (missing alt text, contrast, unnamed controls)."),
     gatherers=("render", "axe"),
+    settings={"sample_columns": Setting(2, "column pages the axe gatherer tests besides the homepage"),
+              "sample_articles": Setting(2, "article pages the axe gatherer tests"),
+              "fail_impacts": Setting(["critical"], "violation impacts that fail (serious and moderate ones warn)")},
+    gatherer_settings={"axe": ("sample_columns", "sample_articles")},
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     facts = snap.facts.get("render")
     if not isinstance(facts, dict) or facts.get("state") != "done":
         why = "未渲染页面（--render never）" if isinstance(facts, dict) and facts.get("state") == "disabled" \
@@ -121,7 +125,7 @@ def run(snap, profile):
     counts_en = ", ".join(f"{len(by_impact[i])} {i}" for i in IMPACTS if by_impact.get(i))
     summary = T(f"axe-core 在{scope_zh}发现 {len(rules)} 类 WCAG 违规：{counts_zh}",
                 f"axe-core on {scope_en}: {len(rules)} rules violated: {counts_en}")
-    fail_impacts = profile.check_setting(ID, "fail_impacts", ["critical"]) or []
+    fail_impacts = settings["fail_impacts"] or []
     if any(by_impact.get(i) for i in fail_impacts):
         return Result.failed(summary, evidence, **details)
     if by_impact.get("serious") or by_impact.get("moderate"):

@@ -4,9 +4,9 @@ On the homepage and a sample of pages: the <html lang> attribute, <img> without 
 alt attribute (alt="" is fine: a decorative image), form fields without a label
 (<label for>, a wrapping <label>, aria-label(ledby) or title), and pages with an
 empty or missing <title>. Thresholds (share of images without alt) are profile
-settings: thresholds.a11y_img_alt_warn_ratio / a11y_img_alt_fail_ratio / a11y_sample_pages.
+settings (declared below): img_alt_warn_ratio / img_alt_fail_ratio / sample_pages.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
 ID = "a11y.basics"
 SKIP_INPUTS = {"hidden", "submit", "button", "image", "reset"}
@@ -59,14 +59,18 @@ def _unlabelled(tree) -> list[str]:
                   "Add lang=\"zh-CN\" to <html>; write alt text for meaningful images (alt=\"\" for decoration); "
                   "label every form field; give every page a <title>."),
     gatherers=("homepage", "pages"),
+    # GB/T 37668 一级 proxy (docs/rules.md#R-a11y-gbt37668 🟡).
+    settings={"img_alt_warn_ratio": Setting(0.0, "share of <img> without alt above which the check warns"),
+              "img_alt_fail_ratio": Setting(0.3, "share of <img> without alt at or above which it fails"),
+              "sample_pages": Setting(20, "pages read besides the homepage")},
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     home = snap.homepage
     if home is None or not home.is_html or home.tree is None:
         return Result.unknown(T("首页未取得", "no homepage"))
-    warn_ratio = profile.threshold("a11y_img_alt_warn_ratio", 0.0)
-    fail_ratio = profile.threshold("a11y_img_alt_fail_ratio", 0.3)
-    pages = _sample(snap, int(profile.threshold("a11y_sample_pages", 20)))
+    warn_ratio = float(settings["img_alt_warn_ratio"])
+    fail_ratio = float(settings["img_alt_fail_ratio"])
+    pages = _sample(snap, int(settings["sample_pages"]))
     findings: list[tuple[str, T, Evidence]] = []  # (status, summary part, evidence)
     root = home.tree.getroot() if hasattr(home.tree, "getroot") else home.tree
     lang = (root.get("lang") or root.get("xml:lang") or "").strip() if root is not None else ""

@@ -9,7 +9,7 @@ import re
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import excerpt, homepage_is_thin, nfkc, search_homepage
+from auditor.views.page_text import excerpt, homepage_is_thin, nfkc, search_homepage
 
 ID = "a11y.elderly"
 WORDS = re.compile(r"无障碍|长者(?:模式|助手|版)?|关怀版|适老化?|大字版|读屏|老年(?:人)?(?:模式|版)|长辈版|"

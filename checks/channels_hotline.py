@@ -13,7 +13,8 @@ import re
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.network.urls import host_of
 
-from ._common import compact, excerpt, homepage_is_thin, homepage_links, nfkc, thin_unknown
+from auditor.views.page_text import compact, excerpt, homepage_is_thin, homepage_links, nfkc
+from auditor.checking.verdicts import thin_unknown
 
 ID = "channels.hotline"
 DEFAULT_ENTRY_LABELS = ["互动交流", "政民互动", "互动", "公众参与", "联系我们", "热线", "咨询投诉", "我要咨询"]

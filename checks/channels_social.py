@@ -11,7 +11,8 @@ import re
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import compact, excerpt, homepage_is_thin, homepage_links, nfkc, thin_unknown
+from auditor.views.page_text import compact, excerpt, homepage_is_thin, homepage_links, nfkc
+from auditor.checking.verdicts import thin_unknown
 
 ID = "channels.social"
 CHANNELS = {

@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
 
+from auditor.checking.view_settings import setting_list
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import page_items
 from auditor.views.dates import date_from_url, labelled_date, meta_date
 
-from ._common import nfkc
+from auditor.views.page_text import nfkc
 from auditor.views.columns import is_pagination
 
-from ._disclosure import crumbs_of, disclosure_root, find_named, html_page, label, main_text, not_fetched_reason, \
-    root_unknown, setting_list, site_name
+from auditor.views.disclosure import (crumbs_of, disclosure_root, find_named, html_page, label, main_text,
+                                      not_fetched_reason, site_name)
+from auditor.checking.verdicts import root_unknown
 
 ID = "disclosure.annual-report"
 COLUMN_KEYWORDS = ["政府信息公开年报", "信息公开年报", "政务公开年报", "政府信息公开工作年度报告", "信息公开年度报告",

@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from auditor.views.cache import view
+from auditor.checking.view_settings import setting_list
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import page_items
 from auditor.views.listing import says_empty
 
-from ._disclosure import dead_result, disclosure_root, find_named, html_page, is_thin, label, root_unknown, setting_list
+from auditor.views.disclosure import disclosure_root, find_named, html_page, is_thin, label
+from auditor.checking.verdicts import dead_result, root_unknown
 
 ID = "disclosure.catalogue"
 KEYWORDS = ["主动公开基本目录", "政府信息公开目录", "信息公开目录", "主动公开目录", "公开目录", "法定主动公开内容",
@@ -37,11 +40,9 @@ _DOC_INDEX = re.compile(r"索\s*引\s*号\s*[:：]\s*\S")
 _TOTAL = re.compile(r"共\s*(\d{1,7})\s*条")
 
 
+@view
 def header_of(page) -> dict[str, str] | None:
     """The catalogue header row of a list page (fields it names -> label), or None. Reads the tree."""
-    cached = page.extra.get("catalogue_header", 0)
-    if cached != 0:
-        return cached
     header = None
     if re.search(r"索\s*引", page.text):
         tree = page.tree
@@ -60,7 +61,6 @@ def header_of(page) -> dict[str, str] | None:
             if len(found) >= 2 and len(rest) <= 12:
                 header = found
                 break
-    page.extra["catalogue_header"] = header
     return header
 
 

@@ -7,9 +7,10 @@ or taken from the profile (``columns.disclosure = "URL"``).
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import homepage_is_thin, link_state, markup_sources, thin_unknown
-from ._disclosure import column_name, configured_url, homepage_column_links, root_keywords
-from ._disclosure import label as _label
+from auditor.views.page_text import homepage_is_thin, link_state, markup_sources
+from auditor.checking.verdicts import thin_unknown
+from auditor.views.disclosure import column_name, configured_url, homepage_column_links, root_keywords
+from auditor.views.disclosure import label as _label
 
 ID = "disclosure.column"
 

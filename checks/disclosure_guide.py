@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 
+from auditor.checking.view_settings import setting_list
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import nfkc
-from ._disclosure import clip, dead_result, disclosure_root, find_named, html_page, is_thin, main_text, root_unknown, \
-    setting_list
+from auditor.views.page_text import nfkc
+from auditor.views.disclosure import (GUIDE_EXCLUDE, GUIDE_KEYWORDS, clip, disclosure_root, find_named, html_page,
+                                      is_thin, main_text)
+from auditor.checking.verdicts import dead_result, root_unknown
 
 ID = "disclosure.guide"
-KEYWORDS = ["政府信息公开指南", "信息公开指南", "政务公开指南", "公开指南"]
-EXCLUDE = ["办事指南", "服务指南", "依申请公开指南"]
+KEYWORDS = GUIDE_KEYWORDS
+EXCLUDE = GUIDE_EXCLUDE
 MAX_CANDIDATES = 8
 
 # "电话（传真）：", "电话/传真：": a second label between the label and the number.

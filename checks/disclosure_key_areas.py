@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._disclosure import disclosure_root, find_named, root_unknown
+from auditor.views.disclosure import disclosure_root, find_named
+from auditor.checking.verdicts import root_unknown
 
 ID = "disclosure.key-areas"
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
+from auditor.checking.view_settings import setting_list
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import link_state, nfkc
-from ._disclosure import clip, dead_result, disclosure_root, find_named, html_page, is_thin, main_text, root_unknown, \
-    setting_list
-from .disclosure_guide import EXCLUDE as GUIDE_EXCLUDE
-from .disclosure_guide import KEYWORDS as GUIDE_KEYWORDS
+from auditor.views.page_text import link_state, nfkc
+from auditor.views.disclosure import (GUIDE_EXCLUDE, GUIDE_KEYWORDS, clip, disclosure_root, find_named, html_page,
+                                      is_thin, main_text)
+from auditor.checking.verdicts import dead_result, root_unknown
 
 ID = "disclosure.on-request"
 KEYWORDS = ["依申请公开", "依申请", "申请公开", "信息公开申请", "在线申请", "网上申请"]

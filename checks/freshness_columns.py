@@ -12,7 +12,7 @@ can say ``first_level = "any"`` (the 2015 wording, no 一级) or mark a named co
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._freshness import NAME_SOURCES, class_title, fresh_columns
+from auditor.views.freshness import NAME_SOURCES, class_title, fresh_columns
 
 ID = "freshness.columns"
 DEFAULT_POLICY_WORDS = ["政策文件", "规范性文件", "政府文件", "规章", "政府令"]

@@ -9,8 +9,8 @@ counted: what a visitor sees there could not be determined.
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.listing import EMPTY_MARKERS
 
-from ._common import excerpt
-from ._freshness import NAME_SOURCES, class_title, fresh_columns
+from auditor.views.page_text import excerpt
+from auditor.views.freshness import NAME_SOURCES, class_title, fresh_columns
 
 ID = "freshness.empty-columns"
 

@@ -9,11 +9,10 @@ warning) is a warning. Undated items count as not updated (2015 普查: 未注�
 from datetime import timedelta
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
-from auditor.views.columns import columns_of
 
-from ._common import homepage_is_thin
-from ._freshness import (DATE_SOURCES, FUTURE_GRACE_DAYS, Dated, is_article_page, page_date, resolve_items,
-                         same_site, script_hints)
+from auditor.views.page_text import homepage_is_thin
+from auditor.views.freshness import (DATE_SOURCES, FUTURE_GRACE_DAYS, Dated, is_article_page, page_date,
+                                     resolve_items, same_site, script_hints)
 
 ID = "freshness.homepage"
 SHOWN = 5
@@ -49,7 +48,6 @@ def run(snap, profile):
     warn_days = int(profile.threshold("homepage_warn_days", 10))
     portal_min = int(profile.check_setting(ID, "portal_min_dated", 3))
     undated_stale = bool(profile.check_setting(ID, "undated_counts_stale", True))
-    columns_of(snap, profile)  # caches every list page's rows: tells articles from columns
 
     items = [i for i in resolve_items(snap, page)]
     dated = [i for i in items if i.state == "dated"]

@@ -12,7 +12,7 @@ Judged on what the server presents (the ``tls`` gatherer parses the DER it sent)
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import HTTPS_CLAUSE, facts, not_gathered, state_result
+from auditor.checking.network import HTTPS_CLAUSE, facts, na_without_https, not_gathered
 
 ID = "https.certificate"
 
@@ -36,16 +36,6 @@ def _trust_text(t: dict | None) -> tuple[str, str]:
     if code in _VERIFY_TEXT:
         return _VERIFY_TEXT[code]
     return f"未通过（{t.get('error')}）", f"failed ({t.get('error')})"
-
-
-def na_without_https(data: dict):
-    early = state_result(data)
-    if early is not None:
-        return early
-    if data.get("state") == "no-https":
-        return Result.not_applicable(T(f"网站未提供 HTTPS（{data.get('error')}），见 https.enabled",
-                                       f"the site serves no HTTPS ({data.get('error')}): see https.enabled"))
-    return None
 
 
 @check(

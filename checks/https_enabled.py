@@ -8,24 +8,9 @@ show no HTTPS address cannot be judged.
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import HTTPS_CLAUSE, STATE_TEXT, facts, not_gathered, state_result
+from auditor.checking.network import HTTPS_CLAUSE, facts, https_record, not_gathered
 
 ID = "https.enabled"
-
-
-def https_record(data: dict):
-    """(record, None) or (None, Result) for the https origin of the ``https`` facts."""
-    early = state_result(data)
-    if early is not None:
-        return None, early
-    if (data.get("ports") or {}).get("https") is None:
-        text, _ = STATE_TEXT["unknown-port"]
-        return None, Result.unknown(text)
-    rec = data.get("https")
-    if rec is None:
-        return None, Result.unknown(T("未能探测 HTTPS 首页（抓取已停止），无法判断",
-                                      "the HTTPS homepage was not probed (the crawl had stopped)"))
-    return rec, None
 
 
 @check(

@@ -8,8 +8,7 @@ import re
 
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import HTTPS_CLAUSE, facts, not_gathered
-from .https_enabled import https_record
+from auditor.checking.network import HTTPS_CLAUSE, facts, https_record, not_gathered
 
 ID = "https.hsts"
 _MAX_AGE = re.compile(r"""(?:^|;)\s*max-age\s*=\s*"?(\d+)"?\s*(?:;|$)""", re.I)

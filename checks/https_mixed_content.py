@@ -8,7 +8,7 @@ pages are navigation, not mixed content.
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import HTTPS_CLAUSE
+from auditor.checking.network import HTTPS_CLAUSE
 
 ID = "https.mixed-content"
 ACTIVE = {"script": "脚本", "iframe": "框架", "frame": "框架", "embed": "嵌入对象", "form": "表单提交"}

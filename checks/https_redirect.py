@@ -8,7 +8,7 @@ Not applicable when the site serves no HTTP (only HTTPS) or no HTTPS (https.enab
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import HTTPS_CLAUSE, facts, not_gathered, state_result
+from auditor.checking.network import HTTPS_CLAUSE, facts, not_gathered, state_result
 
 ID = "https.redirect"
 

@@ -7,8 +7,7 @@ at all, the check says it could not test them (unknown) rather than pass silentl
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import HTTPS_CLAUSE, facts, not_gathered
-from .https_certificate import na_without_https
+from auditor.checking.network import HTTPS_CLAUSE, facts, na_without_https, not_gathered
 
 ID = "https.tls"
 OLD = ("TLSv1", "TLSv1.1")

@@ -9,8 +9,9 @@ import re
 from auditor.checking.check import Clause, Result, T, check
 from auditor.network.urls import host_of
 
-from ._common import (commented_hits, find_markers, footer_evidence, homepage_is_thin, is_text_marker, markup_sources,
-                      missing_result, missing_status, thin_unknown)
+from auditor.views.page_text import (commented_hits, find_markers, footer_evidence, homepage_is_thin,
+                                     is_text_marker, markup_sources)
+from auditor.checking.verdicts import missing_result, missing_status, thin_unknown
 
 ID = "identity.dangzheng"
 DEFAULT_MARKERS = ["conac.cn", "conac-cn", "_ideconac", "imgconac", "/sitename?method=show", "党政机关"]

@@ -9,8 +9,9 @@ import re
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import (clean_name, compact, find_sponsors, footer_evidence, footer_sources, homepage_is_thin, homepage_links,
-                      missing_result, missing_status, search_sources, thin_unknown)
+from auditor.views.page_text import (clean_name, compact, find_sponsors, footer_evidence, footer_sources,
+                                     homepage_is_thin, homepage_links, search_sources)
+from auditor.checking.verdicts import missing_result, missing_status, thin_unknown
 
 ID = "identity.footer"
 DEFAULT_SPONSOR = ["主办单位", "承办单位", "主管单位", "主办", "承办", "主管"]

@@ -8,7 +8,8 @@ import re
 
 from auditor.checking.check import Clause, Result, T, check
 
-from ._common import footer_evidence, homepage_is_thin, missing_result, missing_status, search_homepage, thin_unknown
+from auditor.views.page_text import footer_evidence, homepage_is_thin, search_homepage
+from auditor.checking.verdicts import missing_result, missing_status, thin_unknown
 
 ICP = re.compile(r"([\u4e00-\u9fa5])\s*ICP\s*(备|证)\s*(?:案\s*)?(?:号\s*)?[:：]?\s*(\d{5,12})\s*号?"
                  r"(?:\s*[-－—]\s*(\d{1,3}))?", re.I)

@@ -6,7 +6,7 @@ but a spelling other than the specification's CamelCase is reported.
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.network.urls import host_of, site_key
 
-from ._common import nfkc
+from auditor.views.page_text import nfkc
 
 ID = "identity.meta-tags"
 TAGS = {"SiteName": T("网站名称", "site name"), "SiteDomain": T("网站域名", "site domain"),

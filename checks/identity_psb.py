@@ -9,8 +9,8 @@ import re
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.network.urls import host_of
 
-from ._common import (footer_evidence, homepage_is_thin, homepage_links, missing_result, missing_status, search_homepage,
-                      thin_unknown)
+from auditor.views.page_text import footer_evidence, homepage_is_thin, homepage_links, search_homepage
+from auditor.checking.verdicts import missing_result, missing_status, thin_unknown
 
 ID = "identity.psb"
 PSB = re.compile(r"([\u4e00-\u9fa5])\s*公网安备\s*(?:案号|号)?\s*[:：]?\s*(\d+)\s*号?")

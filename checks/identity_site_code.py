@@ -11,9 +11,9 @@ import re
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import (PROVINCE_PREFIXES, footer_evidence, homepage_is_thin, jiucuo_sitecodes,
-                      label_pattern, missing_result, missing_status, nfkc, search_sources, site_code_kind,
-                      thin_unknown)
+from auditor.views.page_text import (PROVINCE_PREFIXES, footer_evidence, homepage_is_thin, jiucuo_sitecodes,
+                                     label_pattern, nfkc, search_sources, site_code_kind)
+from auditor.checking.verdicts import missing_result, missing_status, thin_unknown
 
 ID = "identity.site-code"
 DEFAULT_LABELS = ["政府网站标识码", "网站标识码", "标识码"]

@@ -7,8 +7,10 @@ with a 留言内容 textarea, on the homepage, its frames and the 互动交流 c
 """
 from auditor.checking.check import Clause, Result, T, check
 
-from ._common import homepage_is_thin, thin_unknown
-from ._interaction import BOARD_ID, channel_pages, crawl_cut, find_channels, interaction_column
+from auditor.views.page_text import homepage_is_thin
+from auditor.checking.verdicts import thin_unknown
+from auditor.checking.view_settings import letter_settings
+from auditor.views.letters import BOARD_ID, channel_pages, crawl_cut, find_channels, interaction_column
 
 
 @check(
@@ -35,11 +37,13 @@ def run(snap, profile):
     home = snap.homepage
     if home is None or home.facts is None:
         return Result.unknown(T("首页未能抓取，无法判断", "the homepage was not read"))
-    named, column_page = interaction_column(snap, profile)
-    channels, excluded = find_channels(snap, profile, channel_pages(snap, profile))
+    letters = letter_settings(profile)
+    named, column_page = interaction_column(snap, profile, letters)
+    channels, excluded = find_channels(snap, profile, channel_pages(snap, profile, settings=letters), letters)
     elsewhere = False
     if not channels:
-        channels, more_excluded = find_channels(snap, profile, channel_pages(snap, profile, everywhere=True))
+        channels, more_excluded = find_channels(snap, profile, channel_pages(snap, profile, everywhere=True,
+                                                                             settings=letters), letters)
         excluded += [c for c in more_excluded if c.url not in {e.url for e in excluded}]
         elsewhere = bool(channels)
     details = {"column": named.url if named else None, "channels": [c.label for c in channels][:10],

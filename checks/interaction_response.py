@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._interaction import (RESPONSE_ID, channel_pages, find_channels, interaction_column, letters_of, median,
-                           working_days)
+from auditor.checking.view_settings import letter_settings
+from auditor.views.letters import (RESPONSE_ID, channel_pages, find_channels, interaction_column, letters_of,
+                                   median, working_days)
 
 DEFAULTS = {"veto_unanswered_days": 90, "window_days": 365, "no_reply_warn_days": 60, "reply_working_days": 3,
             "evidence_letters": 8}
@@ -62,12 +63,13 @@ def run(snap, profile):
     window = _setting(profile, "window_days")
     warn_days = _setting(profile, "no_reply_warn_days")
     wd_rule = _setting(profile, "reply_working_days")
-    scan = letters_of(snap, profile)
+    where = letter_settings(profile)
+    scan = letters_of(snap, profile, where)
     letters = [l for l in scan.letters if l.valid and l.asked is not None]
     if not letters:
-        named, col = interaction_column(snap, profile)
+        named, col = interaction_column(snap, profile, where)
         looked = ([col.final_url] if col is not None else []) + scan.list_pages + scan.detail_pages
-        channels, _ = find_channels(snap, profile, channel_pages(snap, profile))
+        channels, _ = find_channels(snap, profile, channel_pages(snap, profile, settings=where), where)
         looked += [c.url for c in channels if c.url not in looked]
         ev = [Evidence(u, "", T("查看过的页面", "page looked at")) for u in looked[:5]]
         if named is not None and col is None:

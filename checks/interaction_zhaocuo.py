@@ -8,8 +8,9 @@ inline and included scripts and frames are all searched.
 """
 from auditor.checking.check import Clause, Result, T, check
 
-from ._common import (commented_hits, find_markers, footer_evidence, homepage_is_thin, is_text_marker,
-                      jiucuo_sitecodes, thin_unknown)
+from auditor.views.page_text import (commented_hits, find_markers, footer_evidence, homepage_is_thin,
+                                     is_text_marker, jiucuo_sitecodes)
+from auditor.checking.verdicts import thin_unknown
 
 ID = "interaction.zhaocuo"
 DEFAULT_MARKERS = ["_jiucuo_", "_span_jiucuo", "/exposure/jiucuo", "/exposure/images/jiucuo", "jiucuo.js", "jiucuo.png",

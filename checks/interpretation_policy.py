@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
+from auditor.checking.view_settings import setting_list
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import is_pagination, page_items
 
-from ._common import nfkc
-from ._disclosure import disclosure_root, find_named, html_page, label, setting_list
+from auditor.views.page_text import nfkc
+from auditor.views.disclosure import disclosure_root, find_named, html_page, label
 
 ID = "interpretation.policy"
 POLICY_KEYWORDS = ["政策文件", "规范性文件", "政府文件", "市政府文件", "区政府文件", "县政府文件", "部门文件", "政府规章",

@@ -10,7 +10,7 @@ they are accepted with a note (profile ``allow_non_global``: auto, yes, no).
 from auditor.checking.check import Evidence, Result, T, check
 from auditor.network.resolve import is_global_v6
 
-from ._net import IPV6_CLAUSE, facts, not_gathered, state_result
+from auditor.checking.network import IPV6_CLAUSE, facts, not_gathered, state_result
 
 ID = "ipv6.dns"
 

@@ -10,9 +10,9 @@ left out. Rate = supported ÷ counted, per level, judged against ``level2_pass``
 Pages embedding images, scripts, styles or frames from hosts without AAAA are
 reported (``skylight``: warn, fail or note).
 """
-from auditor.checking.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, Setting, T, check
 
-from ._net import IPV6_LINKS_CLAUSE, facts, not_gathered, pct, state_result
+from auditor.checking.network import IPV6_LINKS_CLAUSE, facts, not_gathered, pct, state_result
 
 ID = "ipv6.links"
 
@@ -30,6 +30,14 @@ def rate(records: list[dict]) -> tuple[float | None, int, int]:
     clause=IPV6_LINKS_CLAUSE,
     weight=2,
     gatherers=("ipv6",),
+    # 二级/三级 链接 IPv6 支持率 pass lines: commonly cited, NOT verified (❓ docs/rules.md#R-ipv6-link-levels).
+    settings={"level2_pass": Setting(0.90, "share of 二级 links that must work over IPv6"),
+              "level3_pass": Setting(0.85, "share of 三级 links that must work over IPv6"),
+              "max_links_per_level": Setting(60, "links tested per level"),
+              "time_budget_seconds": Setting(180, "time the ipv6 gatherer may take (probes, comparison and links)"),
+              "skylight": Setting("warn", 'pages pulling resources from hosts without IPv6 (IPv6 天窗): "warn", '
+                                          '"fail" or "note"')},
+    gatherer_settings={"ipv6": ("max_links_per_level", "time_budget_seconds")},
     description=T("按国家 IPv6 发展监测平台的方法，统计首页二级链接（首页上的本域链接）和三级链接（二级页面上的本域链接）"
                   "通过 IPv6 可访问的比例（IPv4 下本身不可用的链接不计入），默认达标线 90%、85%（未经核实，可在配置中调整）；"
                   "同时列出引用无 IPv6 地址资源（图片、脚本、样式、框架）的页面（IPv6“天窗”）。",
@@ -42,7 +50,7 @@ def rate(records: list[dict]) -> tuple[float | None, int, int]:
                   "Give the hosts of every column, sub-site and business system AAAA records and IPv6 service; "
                   "serve embedded images, scripts and styles from IPv6-capable hosts to close the 'skylights'."),
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     data = facts(snap, "ipv6")
     if data is None:
         return not_gathered("ipv6")
@@ -51,9 +59,9 @@ def run(snap, profile):
         return early
     links = data.get("links") or {}
     l2, l3 = links.get("level2") or [], links.get("level3") or []
-    pass2 = float(profile.check_setting(ID, "level2_pass", 0.90))
-    pass3 = float(profile.check_setting(ID, "level3_pass", 0.85))
-    skylight_mode = str(profile.check_setting(ID, "skylight", "warn")).lower()
+    pass2 = float(settings["level2_pass"])
+    pass3 = float(settings["level3_pass"])
+    skylight_mode = str(settings["skylight"]).lower()
     r2, ok2, n2 = rate(l2)
     r3, ok3, n3 = rate(l3)
     sky = data.get("skylights") or []

@@ -6,7 +6,7 @@ a DNS query for the zone over IPv6 (SERVFAIL/REFUSED or silence fail).
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import IPV6_CLAUSE, facts, not_gathered, state_result
+from auditor.checking.network import IPV6_CLAUSE, facts, not_gathered, state_result
 
 ID = "ipv6.ns"
 

@@ -10,9 +10,9 @@ An "IPv6 建设中" placeholder, an error page or a different site over IPv6 fai
 A homepage that changes on every load (a second IPv4 load is as unlike the first)
 passes when the IPv6 copy is as close to it as that, within 5 points.
 """
-from auditor.checking.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, Setting, T, check
 
-from ._net import IPV6_CLAUSE, facts, not_gathered, pct, state_result
+from auditor.checking.network import IPV6_CLAUSE, facts, not_gathered, pct, state_result
 
 ID = "ipv6.parity"
 # A page that differs from itself between two IPv4 loads: IPv6 may differ this much more.
@@ -36,6 +36,10 @@ def _desc(rec: dict) -> str:
     clause=IPV6_CLAUSE,
     weight=2,
     gatherers=("ipv6",),
+    # internet.nl compares the first 500 kB and allows 10 % difference.
+    settings={"max_bytes": Setting(500_000, "bytes of the homepage compared over IPv4 and IPv6"),
+              "min_similarity": Setting(0.9, "the least similarity of the two bodies")},
+    gatherer_settings={"ipv6": ("max_bytes", "min_similarity")},
     description=T("分别通过 IPv4 和 IPv6 访问首页，比较状态码、最终地址和页面内容（前 500 kB，去除 nonce 等随机字段后"
                   "按标签与词语序列计算相似度，默认不低于 90%，与 internet.nl 允许 10% 差异一致）。"
                   "IPv6 下显示“建设中”页面、错误页或其他内容均不通过。对应监测平台“首页内容 IPv6/IPv4 一致性”指标。",
@@ -46,7 +50,7 @@ def _desc(rec: dict) -> str:
                   "Serve the same site over IPv6 as over IPv4 (same origin or CDN configuration); no separate "
                   "placeholder or redirect for IPv6."),
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     data = facts(snap, "ipv6")
     if data is None:
         return not_gathered("ipv6")
@@ -56,7 +60,7 @@ def run(snap, profile):
     if not data.get("has_v6"):
         return Result.not_applicable(T("网站没有 IPv6 地址，无从比较（见 ipv6.dns、ipv6.reachable）",
                                        "the site has no IPv6 address: nothing to compare (see ipv6.dns, ipv6.reachable)"))
-    need = float(profile.check_setting(ID, "min_similarity", 0.9))
+    need = float(settings["min_similarity"])
     p = data.get("parity")
     if p is None:
         answered = any(pr.get("status") is not None for e in data.get("ports") or [] for pr in e.get("probes") or [])

@@ -9,7 +9,7 @@ Links that were not checked (robots.txt, caps) are counted, never taken as dead.
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import DEAD_STATUSES_DEFAULT, checkable_links, judge_link, link_label
+from auditor.views.page_text import DEAD_STATUSES_DEFAULT, checkable_links, judge_link, link_label
 
 ID = "links.homepage"
 

@@ -13,7 +13,7 @@ on pages other than the homepage (🟡), so the thresholds are profile settings.
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.network.urls import is_attachment
 
-from ._common import DEAD_STATUSES_DEFAULT, checkable_links, judge_link, link_label
+from auditor.views.page_text import DEAD_STATUSES_DEFAULT, checkable_links, judge_link, link_label
 
 ID = "links.site"
 PAGE_TAGS = ("a", "area", "iframe", "frame")

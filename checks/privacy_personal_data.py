@@ -22,9 +22,10 @@ from collections import defaultdict
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import breadcrumb
 
-from ._common import excerpt, footer_sources, label_pattern
-from ._pii import (after_area_code, candidates, citizen_pattern, contact_pattern, fold_digits, id_valid,
-                   is_published_contact, mask_id, mask_mobile, mask_text, not_person_id)
+from auditor.views.page_text import excerpt, footer_sources, label_pattern
+from auditor.views.personal_data import (after_area_code, candidates, citizen_pattern, contact_pattern, fold_digits,
+                                         id_valid, is_published_contact, mask_id, mask_mobile, mask_text,
+                                         not_person_id)
 
 ID = "privacy.personal-data"
 DEFAULT_EXEMPT = ["惩戒公示", "失信惩戒", "失信被执行人", "强制性信息披露"]

@@ -3,13 +3,14 @@
 A search form (field names, action URL or placeholder/label match the profile's
 keywords: TRS ``searchword``/was5, Hanweb ``jsearch``/``jrobot``, JCMS
 ``jsearchfront``), a search box wired by JavaScript outside any form, or a link
-labelled 搜索/检索 to a search page (detection in checks/_search.py, shared with
+labelled 搜索/检索 to a search page (detection in auditor/views/search.py, shared with
 the ``search`` gatherer). Whether the search finds anything is ``search.works``.
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import homepage_is_thin, thin_unknown
-from ._search import find_inner_search, find_search
+from auditor.checking.verdicts import thin_unknown
+from auditor.views.page_text import homepage_is_thin
+from auditor.views.search import find_inner_search, find_search
 
 ID = "search.present"
 

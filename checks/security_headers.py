@@ -13,7 +13,7 @@ import re
 
 from auditor.checking.check import Evidence, Result, T, check
 
-from ._net import HEADERS_CLAUSE
+from auditor.checking.network import HEADERS_CLAUSE
 
 ID = "security.headers"
 _FRAME_ANCESTORS = re.compile(r"(?:^|;)\s*frame-ancestors\s+[^;]+", re.I)

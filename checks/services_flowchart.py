@@ -8,8 +8,9 @@ does not load (404) does not count.
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._services import FLOWCHART_ID, scan, services_enabled
-from .services_guides import not_applicable
+from auditor.checking.view_settings import guide_settings
+from auditor.views.guides import FLOWCHART_ID, scan, services_enabled
+from auditor.checking.verdicts import services_not_applicable
 
 DEFAULT_FAIL_MIN_GUIDES = 3
 
@@ -32,8 +33,8 @@ DEFAULT_FAIL_MIN_GUIDES = 3
 )
 def run(snap, profile):
     if not services_enabled(profile):
-        return not_applicable()
-    guides = scan(snap, profile).guides
+        return services_not_applicable()
+    guides = scan(snap, profile, guide_settings(profile)).guides
     if not guides:
         return Result.not_applicable(T("未找到办事指南页面，无流程图可查（见“办事指南”检查项）",
                                        "no guide page found, so there is no flowchart to look for (see services.guides)"))

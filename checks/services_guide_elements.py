@@ -7,8 +7,9 @@ more. An element counts when its section exists and says something (not 无/—/
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._services import ELEMENTS_ID, scan, services_enabled, surely_none
-from .services_guides import not_applicable
+from auditor.checking.view_settings import guide_settings
+from auditor.views.guides import ELEMENTS_ID, scan, services_enabled, surely_none
+from auditor.checking.verdicts import services_not_applicable
 
 DEFAULT_MISSING = 4
 DEFAULT_VETO_GUIDES = 5
@@ -45,8 +46,8 @@ def _row(g) -> dict:
 )
 def run(snap, profile):
     if not services_enabled(profile):
-        return not_applicable()
-    sc = scan(snap, profile)
+        return services_not_applicable()
+    sc = scan(snap, profile, guide_settings(profile))
     guides = sc.guides
     threshold = int(profile.check_setting(ELEMENTS_ID, "missing_threshold", DEFAULT_MISSING))
     veto_count = int(profile.check_setting(ELEMENTS_ID, "veto_guides", DEFAULT_VETO_GUIDES))

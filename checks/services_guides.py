@@ -9,14 +9,10 @@ external_services = false`` makes this family not applicable.
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._disclosure import main_text
-from ._services import GUIDES_ID, clip, column_evidence, platform_hosts, scan, services_enabled
-
-
-def not_applicable() -> Result:
-    return Result.not_applicable(T("配置说明本部门无对外服务职能（services.external_services = false），不检查办事服务",
-                                   "the profile says the department has no external services "
-                                   "(services.external_services = false): 办事服务 is not inspected"))
+from auditor.views.disclosure import main_text
+from auditor.checking.verdicts import services_not_applicable
+from auditor.checking.view_settings import guide_settings
+from auditor.views.guides import GUIDES_ID, clip, column_evidence, platform_hosts, scan, services_enabled
 
 
 @check(
@@ -40,8 +36,8 @@ def not_applicable() -> Result:
 )
 def run(snap, profile):
     if not services_enabled(profile):
-        return not_applicable()
-    sc = scan(snap, profile)
+        return services_not_applicable()
+    sc = scan(snap, profile, guide_settings(profile))
     col_ev = column_evidence(sc)
     details = {"guides": len(sc.guides), "listing_pages": [u for u, _n in sc.listings[:10]],
                "column": sc.column.url if sc.column else None, "attachments": len(sc.attachments)}

@@ -6,7 +6,7 @@ reports one probe and is never a veto item.
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import really_blocked
+from auditor.views.page_text import really_blocked
 
 ID = "site.available"
 

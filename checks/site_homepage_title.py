@@ -7,7 +7,7 @@ import re
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
-from ._common import compact, find_sponsors, longest_common_run
+from auditor.views.page_text import compact, find_sponsors, longest_common_run
 
 ID = "site.homepage-title"
 MIN_OVERLAP = 4  # characters a title must share with the site/unit name

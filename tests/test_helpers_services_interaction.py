@@ -8,21 +8,20 @@ from datetime import date
 import pytest
 
 from auditor.crawl.parse import extract
-from checks._interaction import detail_letter, list_letters, working_days
-from checks._labelled import Vocabulary, content_root, is_empty_value, lines, norm_label, pairs
-from checks._services import DEFAULT_BOUNDARIES, DEFAULT_ELEMENTS, DEFAULT_FLOWCHART_MARKERS, _marked
+from auditor.views.letters import detail_letter, list_letters, working_days
+from auditor.views.labelled import Vocabulary, content_root, is_empty_value, lines, norm_label, pairs
+from auditor.views.guides import DEFAULT_BOUNDARIES, DEFAULT_ELEMENTS, DEFAULT_FLOWCHART_MARKERS, _marked
 
 AS_OF = date(2026, 11, 20)
 VOCAB = Vocabulary(DEFAULT_ELEMENTS, DEFAULT_BOUNDARIES)
 
 
 class FakePage:
-    """What the parsers read of a Page: facts, tree, text, meta, extra."""
+    """What the parsers read of a Page: facts, tree, text, meta."""
 
     def __init__(self, html: str, url: str = "http://x.gov.cn/a/b.html"):
         self.facts = extract(html, url, keep_tree=True)
         self.final_url = self.url = url
-        self.extra: dict = {}
         self.tree = self.facts.tree
         self.text = self.facts.text
         self.meta = self.facts.meta
@@ -193,8 +192,8 @@ def test_gbk_decoded_page_parses_the_same():
     html = doc("<table><tr><th>申请条件</th><td>有住所</td></tr><tr><th>申请材料</th><td>申请书</td></tr></table>")
     decoded = html.encode("gbk").decode("gbk")
     page = FakePage(decoded)
-    from checks._labelled import page_pairs
-    cats = {c for p in page_pairs(page, VOCAB, "k") for c in p.categories}
+    from auditor.views.labelled import page_pairs
+    cats = {c for p in page_pairs(page, VOCAB) for c in p.categories}
     assert cats == {"申请条件", "办理材料"}
 
 

@@ -105,7 +105,7 @@ def _dated(snap, profile):
 
 
 def _snapshot(as_of):
-    return SimpleNamespace(homepage=None, facts={}, as_of=as_of)
+    return SimpleNamespace(homepage=None, facts={}, stats={}, stop_reason=None, as_of=as_of)
 
 
 def test_check_before_its_rule_took_effect_is_na():

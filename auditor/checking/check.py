@@ -20,13 +20,22 @@ A check is one module holding its metadata beside its logic::
 The decorator returns a :class:`Check`; the module exposes it (conventionally as
 ``CHECK``) and the project registers it under the ``gov_audit.checks`` entry-point
 group. A check is a pure function of the snapshot and the profile: it never fetches.
+It reads the snapshot through the views (``auditor.views``: columns, dates, the homepage's
+text sources …, each computed once per audit). Its settings are declared with their defaults,
+``settings={"max_age_days": Setting(30, "…")}``, and a function ``run(snap, profile, settings)``
+gets them with the profile's overrides applied.
 """
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+import inspect
 from datetime import date
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
+
+# The texts and evidence of a verdict are plain data the views produce too: defined below the
+# checks' stage, and part of this API as ever.
+from auditor.views.evidence import Evidence, T, as_text  # noqa: F401 - re-exported
 
 
 class Status(str, enum.Enum):
@@ -41,30 +50,6 @@ class Status(str, enum.Enum):
     def judged(self) -> bool:
         """Whether the status counts towards the score (na/unknown/error do not)."""
         return self in (Status.PASS, Status.WARN, Status.FAIL)
-
-
-@dataclass(frozen=True)
-class T:
-    """A user-facing text in Chinese and English."""
-
-    zh: str
-    en: str = ""
-
-    def get(self, lang: str) -> str:
-        if lang == "en" and self.en:
-            return self.en
-        return self.zh
-
-    def to_json(self) -> dict:
-        return {"zh": self.zh, "en": self.en or self.zh}
-
-
-def as_text(value: "T | str | None") -> T:
-    if value is None:
-        return T("")
-    if isinstance(value, T):
-        return value
-    return T(str(value), str(value))
 
 
 @dataclass(frozen=True)
@@ -114,18 +99,6 @@ class Clause:
         return {"document": self.document, "article": self.article,
                 "confidence": self.confidence, "note": self.note, "quote": self.quote,
                 "effective": self.effective or None, "rule": self.rule}
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A place on the site that shows why: a URL and what was seen there."""
-
-    url: str = ""
-    excerpt: str = ""
-    note: T | str = ""
-
-    def to_json(self) -> dict:
-        return {"url": self.url, "excerpt": self.excerpt, "note": as_text(self.note).to_json()}
 
 
 MAX_EVIDENCE = 50
@@ -186,6 +159,19 @@ CATEGORIES: dict[str, T] = {
 
 
 @dataclass(frozen=True)
+class Setting:
+    """One setting of a check: its default and what it means. A profile overrides the default
+    in the check's table (``[checks."a11y.basics"]``); the default is written here only."""
+
+    default: Any
+    doc: str = ""
+
+
+def _as_setting(value: Any) -> Setting:
+    return value if isinstance(value, Setting) else Setting(value)
+
+
+@dataclass(frozen=True)
 class Check:
     id: str
     title: T
@@ -198,9 +184,24 @@ class Check:
     remediation: T = T("")
     gatherers: tuple[str, ...] = ()
     source: str = ""  # the module or distribution that provided the check
+    settings: Mapping[str, Setting] = field(default_factory=dict)
+    # gatherer name -> the settings of this check that gatherer works with (probes, sample sizes);
+    # the audit hands them down (auditor.operations.audit), so gatherers never read check settings.
+    gatherer_settings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    takes_settings: bool = False  # the function is run(snap, profile, settings)
+
+    def settings_for(self, profile) -> dict[str, Any]:
+        """The declared settings with their defaults, overridden by the profile's table for this check."""
+        table = profile.get("checks", {}).get(self.id, {}) if profile is not None else {}
+        values = {k: s.default for k, s in self.settings.items()}
+        values.update(table if isinstance(table, dict) else {})
+        return values
 
     def run(self, snapshot, profile) -> Result:
-        result = self.func(snapshot, profile)
+        if self.takes_settings:
+            result = self.func(snapshot, profile, self.settings_for(profile))
+        else:
+            result = self.func(snapshot, profile)
         if not isinstance(result, Result):
             raise TypeError(f"check {self.id} returned {type(result).__name__}, not Result")
         if result.remediation is None and result.status in (Status.FAIL, Status.WARN):
@@ -217,23 +218,59 @@ class Check:
             "veto": self.veto,
             "description": self.description.to_json(),
             "source": self.source,
+            "settings": {k: {"default": s.default, "doc": s.doc} for k, s in self.settings.items()},
         }
 
 
 def check(*, id: str, title: T, category: str, clause: Clause, weight: float = 1.0,
           veto: bool = False, description: T = T(""), remediation: T = T(""),
-          gatherers: Iterable[str] = ()) -> Callable[[Callable[..., Result]], Check]:
-    """Decorate a ``(snapshot, profile) -> Result`` function into a :class:`Check`."""
+          gatherers: Iterable[str] = (), settings: Mapping[str, Any] | None = None,
+          gatherer_settings: Mapping[str, Iterable[str]] | None = None) -> Callable[[Callable[..., Result]], Check]:
+    """Decorate a ``(snapshot, profile) -> Result`` function into a :class:`Check`.
+
+    ``settings`` declares the check's settings: name -> :class:`Setting` (or a bare default).
+    A function with a third parameter, ``run(snap, profile, settings)``, gets them as a dict,
+    each the profile's value or else the default. ``gatherer_settings`` names those a gatherer
+    works with: ``{"ipv6": ("probes",)}``.
+    """
     if category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}; one of {sorted(CATEGORIES)}")
     if veto and clause.confidence != "✅":
         # docs/rules.md: 🟡/❓ rules are profile settings, never hard verdicts.
         raise ValueError(f"check {id}: a veto item needs a verified (✅) clause")
 
+    declared = {k: _as_setting(v) for k, v in (settings or {}).items()}
+    handed = {g: tuple(keys) for g, keys in (gatherer_settings or {}).items()}
+    for g, keys in handed.items():
+        unknown = [k for k in keys if k not in declared]
+        if unknown:
+            raise ValueError(f"check {id}: gatherer_settings[{g!r}] names undeclared settings {unknown}")
+
     def wrap(func: Callable[..., Result]) -> Check:
         return Check(id=id, title=title, category=category, clause=clause, func=func,
                      weight=weight, veto=veto, description=description,
                      remediation=remediation, gatherers=tuple(gatherers),
-                     source=getattr(func, "__module__", ""))
+                     source=getattr(func, "__module__", ""), settings=declared,
+                     gatherer_settings=handed, takes_settings=_positional_count(func) >= 3)
 
     return wrap
+
+
+def _positional_count(func: Callable) -> int:
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return 2
+    return sum(1 for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+
+
+def gatherer_settings(checks: Iterable[Check], profile) -> dict[str, dict[str, Any]]:
+    """gatherer name -> the settings the checks hand it (each check's value under this profile)."""
+    out: dict[str, dict[str, Any]] = {}
+    for chk in checks:
+        if not chk.gatherer_settings:
+            continue
+        values = chk.settings_for(profile)
+        for g, keys in chk.gatherer_settings.items():
+            out.setdefault(g, {}).update({k: values[k] for k in keys})
+    return out

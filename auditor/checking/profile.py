@@ -67,7 +67,7 @@ def _load_raw(ref: str, seen: tuple[str, ...] = ()) -> dict:
     return data
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: a view's parameter (auditor.views.cache)
 class Profile:
     name: str
     data: dict[str, Any] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from auditor.checking.check import Check, Result, Status, T
 from auditor.gather.base import GatherError
 from auditor.checking.profile import Profile
 from auditor.crawl.snapshot import Snapshot
+from auditor.views.homepage import homepage_unread
 
 
 @dataclass
@@ -22,21 +23,9 @@ class CheckRun:
 
 def _blocked_reason(snapshot: Snapshot) -> T | None:
     """When the homepage itself could not be read, checks that read it cannot judge."""
-    page = snapshot.homepage
-    if page is None:
-        return T("未能获取首页（robots.txt 禁止或未开始抓取）",
-                 "the homepage was not fetched (robots.txt or no crawl)")
-    f = page.fetch
-    if f.blocked:
-        return T(f"首页被防火墙/限流拦截（HTTP {f.status}），无法判断",
-                 f"the homepage was blocked by a firewall or rate limit (HTTP {f.status})")
-    if f.error_kind:
-        return T(f"首页无法访问（{f.error}），无法判断", f"the homepage could not be read ({f.error})")
-    if f.status is not None and f.status >= 400:
-        return T(f"首页返回 HTTP {f.status}，无法判断", f"the homepage answered HTTP {f.status}")
-    if not page.is_html:
-        return T("首页不是 HTML 页面，无法判断", "the homepage is not an HTML page")
-    return None
+    unread = homepage_unread(snapshot)
+    # A homepage that answered without a status code was read as far as it goes.
+    return unread.text if unread is not None and unread.kind != "no-answer" else None
 
 
 def _not_in_force(chk: Check, as_of: date | None) -> Result | None:

@@ -49,7 +49,6 @@ class Page:
     encoding: str = ""
     facts: ParsedPage | None = None
     html_z: bytes | None = field(default=None, repr=False)
-    extra: dict[str, Any] = field(default_factory=dict)
     # Set when the browser rendered the page (auditor.crawl.renderer): facts and html_z are then
     # the rendered DOM's, and these keep the HTML as served.
     static_facts: ParsedPage | None = field(default=None, repr=False)

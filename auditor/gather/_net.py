@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from urllib.parse import urlsplit
 
-from auditor.network.resolve import SYSTEM, Resolver, ip_family
+from auditor.network.resolve import SYSTEM, Resolver
 from auditor.network.urls import host_of
 
 _LOCK = threading.Lock()
@@ -172,7 +172,3 @@ def v6_fetcher(ctx):
                     limiter=base.limiter, resolver=resolver_of(ctx), family="v6")
         return f
     return memo(ctx, "v6_fetcher", make)
-
-
-def is_ip(host: str) -> bool:
-    return ip_family(host) is not None

@@ -35,6 +35,13 @@ class GatherContext:
     fetcher: Any = None  # auditor.network.fetch.Fetcher sharing the crawl's rate limiter
     profile: Any = None  # the audit's Profile (keywords, thresholds)
     log: list[str] = field(default_factory=list)
+    # gatherer name -> the settings checks hand it (Check.gatherer_settings: probes, sample sizes),
+    # with each check's default or profile value: gatherers never read check settings themselves.
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The availability probes of a site stored by `gov-audit monitor`: (url, since, until) -> samples
+    # with .at .ok .status .elapsed .error_kind .error .timeout .url; set by the audit when it has a
+    # history store (the uptime gatherer reads them and never opens a report store itself).
+    probe_samples: Callable[[str, float, float], list] | None = None
 
 
 _registry: dict[str, Callable] = {}

@@ -386,9 +386,6 @@ def skylights(snap, judge: _LinkJudge, level2: list[str], site_host: str) -> lis
 
 @gatherer("ipv6")
 def gather(snap, ctx) -> dict:
-    from auditor.checking.profile import load_profile
-
-    profile = getattr(ctx, "profile", None) or load_profile((ctx.options or {}).get("profile"))
     host = _net.site_host(snap)
     out: dict = {"host": host}
     if not host:
@@ -401,11 +398,13 @@ def gather(snap, ctx) -> dict:
         return {**out, "state": "no-fetcher"}
     if _net.stopped(ctx):
         return {**out, "state": "stopped", "reason": snap.stop_reason}
-    setting = profile.check_setting
-    probes = max(1, min(MAX_PROBES, int(setting("ipv6.reachable", "probes", 10))))
-    max_bytes = int(setting("ipv6.parity", "max_bytes", 500_000))
-    max_links = max(0, int(setting("ipv6.links", "max_links_per_level", 60)))
-    budget = _Budget(float(setting("ipv6.links", "time_budget_seconds", 180)), ctx.fetcher.stop)
+    # Handed down by the ipv6.* checks (their declared settings): probes, max_bytes, min_similarity,
+    # max_links_per_level, time_budget_seconds.
+    setting = ctx.settings["ipv6"]
+    probes = max(1, min(MAX_PROBES, int(setting["probes"])))
+    max_bytes = int(setting["max_bytes"])
+    max_links = max(0, int(setting["max_links_per_level"]))
+    budget = _Budget(float(setting["time_budget_seconds"]), ctx.fetcher.stop)
     resolver = _net.resolver_of(ctx)
     out["resolver"] = resolver.describe()
     try:
@@ -451,7 +450,7 @@ def gather(snap, ctx) -> dict:
     has_v6 = any(e["addresses"] for e in out["ports"])
     out["has_v6"] = has_v6
     if has_v6 and reachable and not budget.over():
-        out["parity"] = parity(snap, ctx, v6, max_bytes, float(setting("ipv6.parity", "min_similarity", 0.9)))
+        out["parity"] = parity(snap, ctx, v6, max_bytes, float(setting["min_similarity"]))
     # Links (二级/三级) and 天窗.
     judge = _LinkJudge(snap, ctx, v6, resolver, budget, dead)
     level2, level3, counts = link_levels(snap, max_links)

@@ -2,7 +2,7 @@
 
 Inspectors type the exact title of a recent article into the site search and expect
 the article among the results ("搜不到" is a finding; docs/rules.md#R-search-finds-content). This
-gatherer finds the search (checks/_search.py, shared with search.present), takes
+gatherer finds the search (auditor/views/search.py, shared with search.present), takes
 the exact title of a recent article from the snapshot, submits it — a GET form as a
 URL, a POST form as a POST — through the crawl's fetcher (same rate limit, bounds
 and robots.txt policy), and parses the results page with lxml. A second query with a
@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import copy
 import re
-import unicodedata
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from auditor.network import robots as robots_mod
-from auditor.views.columns import columns_of, page_items
+from auditor.views.columns import TITLE_SEP, columns_of, page_items
+from auditor.views.page_text import compact
+from auditor.views.search import find_inner_search, find_search
 from auditor.network.decode import decode_html
 from auditor.gather.base import gatherer
-from auditor.views.listing import says_empty
+from auditor.views.listing import JCMS_RECORD, says_empty
 from auditor.crawl.parse import extract
 from auditor.network.urls import normalize, origin_key, resolve
 
@@ -40,33 +41,27 @@ MAX_TITLE = 50
 MIN_ARTICLE_AGE_DAYS = 3  # a search index may lag a day or two behind the newest article
 MAX_ARTICLE_QUERIES = 2
 _TRUNC = re.compile(r"(?:\.{2,}|…+|。。+)\s*$")
-_TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")
 _NO_RESULTS = re.compile(r"未找到|没有找到|找不到|无相关|无搜索结果|无检索结果|没有检索到|没有搜索到|共\s*0\s*条|"
                          r"找到\s*0\s*条|0\s*条(?:相关)?(?:结果|记录|信息)|结果为空|no results", re.I)
 _JS_SEARCH = re.compile(r"\$\.(?:ajax|get|post|getJSON)\s*\(|XMLHttpRequest|\bfetch\s*\(|axios|jsonp|"
                         r"location\.search|getQueryString|getUrlParam|getParameter|URLSearchParams", re.I)
-_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 # A search URL built by a script: '/jsearchfront/search.do?websiteid=1&q=' + encodeURI(kw)
 _SCRIPT_URL = re.compile(r"""(["'])((?:https?:)?/[^"'\s<>]*?(?:search|sousuo|query|/so/|jrobot)[^"'\s<>]*?[?&][\w.]+=)\1\s*\+""",
                          re.I)
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
 # -- the article to look for ------------------------------------------------------
 def exact_title(page, list_title: str) -> str:
     """The article's own title: ArticleTitle meta, a heading or <title> part matching the list title."""
     meta = (page.meta.get("articletitle") or "").strip()
-    if len(_compact(meta)) >= 6:
+    if len(compact(meta)) >= 6:
         return meta
-    stem = _compact(_TRUNC.sub("", list_title))
+    stem = compact(_TRUNC.sub("", list_title))
     if len(stem) < 6:
         return ""
-    candidates = list(page.facts.headings) + [p for p in _TITLE_SEP.split(page.title) if p]
+    candidates = list(page.facts.headings) + [p for p in TITLE_SEP.split(page.title) if p]
     for c in candidates:
-        cc = _compact(c)
+        cc = compact(c)
         if cc == stem or (cc.startswith(stem) and len(cc) <= 120):
             return c.strip()
     if not _TRUNC.search(list_title):
@@ -253,7 +248,7 @@ def _links_of(facts, html: str, base: str) -> list[tuple[str, str]]:
     """(normalized url, text) of the page's anchors, JCMS record rows included."""
     out = [(normalize(l.url) or l.url, l.text) for l in facts.links if l.tag in ("a", "area")]
     if "<record" in html:
-        for fragment in _RECORD.findall(html):
+        for fragment in JCMS_RECORD.findall(html):
             for m in re.finditer(r"""<a\b[^>]*href\s*=\s*["']([^"']+)["'][^>]*>(.*?)</a>""", fragment, re.S | re.I):
                 url = resolve(base, m.group(1))
                 if url:
@@ -278,7 +273,7 @@ def read_results(fetch, query: str) -> dict:
         "js_hints": sorted({m.group(0).strip()[:20] for s in facts.inline_scripts for m in _JS_SEARCH.finditer(s)})[:8],
         "script_srcs": [l.url for l in facts.links if l.tag == "script"][:20],
         "links": links,
-        "echo": _compact(query) in _compact(facts.text) or query in text,
+        "echo": compact(query) in compact(facts.text) or query in text,
     })
     m = _NO_RESULTS.search(facts.text)
     i = m.start() if m else 0
@@ -306,7 +301,7 @@ def _matches(rec: dict, article: dict, query: str, others: Counter) -> tuple[dic
     target = normalize(article["url"]) or article["url"]
     tparts = urlsplit(target)
     tpath = tparts.path + ("?" + tparts.query if tparts.query else "")
-    q = _compact(query)
+    q = compact(query)
     own = _counts(rec)
     ambiguous = None
     for url, text in rec.get("links") or ():
@@ -318,8 +313,8 @@ def _matches(rec: dict, article: dict, query: str, others: Counter) -> tuple[dic
         if url == target or path == tpath or (len(tparts.path) > 8 and tparts.path in url):
             hit = {"url": url, "text": text, "by": "url"}
         else:
-            ct = _compact(text)
-            stem = _compact(_TRUNC.sub("", text or ""))
+            ct = compact(text)
+            stem = compact(_TRUNC.sub("", text or ""))
             if q and len(q) >= 6 and (q in ct or (len(stem) >= 8 and _TRUNC.search(text or "") and q.startswith(stem))):
                 hit = {"url": url, "text": text, "by": "title"}
         if hit is None:
@@ -357,11 +352,9 @@ def _quote(query: str, page) -> str:
 
 @gatherer("search")
 def gather(snap, ctx) -> dict:
-    from checks._search import find_search
-
-    from auditor.checking.profile import load_profile
-
-    profile = getattr(ctx, "profile", None) or load_profile(ctx.options.get("profile"))
+    profile = ctx.profile
+    if profile is None:
+        raise ValueError("the search gatherer needs the audit's profile (GatherContext.profile)")
     home = snap.homepage
     if home is None or not home.is_html:
         return {"state": "no-homepage"}
@@ -376,8 +369,6 @@ def gather(snap, ctx) -> dict:
         entry, page = inner, target
     if entry is None or (entry.kind == "script" and script_search_url(snap, entry) is None):
         # No search on the homepage (or one drawn by scripts we cannot submit): the inner pages' form.
-        from checks._search import find_inner_search
-
         inner = find_inner_search(snap, profile)
         if inner is not None:
             entry, page = inner, snap.page(inner.page_url) or home

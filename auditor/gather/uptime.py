@@ -2,13 +2,13 @@
 
 ``gov-audit monitor URL --history DB`` probes the homepage on a schedule and
 stores each probe; an audit run with ``--history DB`` (``ctx.options["history"]``)
-reads the probes of the audited site from the last weeks here, for the
-``site.uptime`` check to judge. It reads a file, never the network.
+reads the probes of the audited site from the last weeks here (through
+``ctx.probe_samples``, which the audit hands it), for the ``site.uptime`` check to judge.
+It never uses the network.
 """
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from auditor.gather.base import gatherer
 
@@ -19,15 +19,10 @@ MAX_WINDOW_DAYS = 31
 @gatherer("uptime")
 def gather_uptime(snapshot, ctx) -> dict:
     path = (ctx.options or {}).get("history")
-    if not path:
+    if not path or ctx.probe_samples is None:
         return {"state": "no-history"}
     end = snapshot.finished_at.timestamp() if getattr(snapshot, "finished_at", None) else time.time()
-    if not Path(path).is_file():
-        return {"state": "ok", "history": str(path), "now": end, "samples": []}
-    from reports.history import History
-
-    with History.open(path) as store:
-        samples = store.samples(snapshot.start_url, since=end - MAX_WINDOW_DAYS * 86400, until=end + 60)
+    samples = ctx.probe_samples(snapshot.start_url, end - MAX_WINDOW_DAYS * 86400, end + 60)
     return {"state": "ok", "history": str(path), "now": end,
             "samples": [{"at": s.at, "ok": s.ok, "status": s.status, "elapsed": s.elapsed,
                          "error_kind": s.error_kind, "error": s.error, "timeout": s.timeout, "url": s.url}

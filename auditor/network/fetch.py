@@ -25,7 +25,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from auditor import __version__
 from auditor.network.ratelimit import RateLimiter
-from auditor.network.urls import host_of, normalize, resolve
+from auditor.network.urls import host_of, resolve
 from auditor.network.watchdog import WATCHDOG, set_deadline
 
 DEFAULT_USER_AGENT = (f"Mozilla/5.0 (compatible; gov-audit/{__version__}; "
@@ -738,7 +738,3 @@ def _set_cookies(resp) -> list[str]:
         return list(getlist("set-cookie")) if getlist else []
     except Exception:  # noqa: BLE001 - a response without raw headers: nothing to split
         return []
-
-
-def same_document(a: str, b: str) -> bool:
-    return normalize(a) == normalize(b)

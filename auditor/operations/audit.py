@@ -10,6 +10,7 @@ from typing import Callable
 
 from auditor.crawl.crawler import CrawlOptions, Crawler, Progress
 from auditor.gather.base import BUILTIN_FACTS, GatherContext, GatherError, run_gatherers
+from auditor.checking.check import gatherer_settings
 from auditor.checking.profile import Profile, load_profile
 from auditor.checking.registry import discover
 from reports.report import build_report, write_outputs
@@ -55,17 +56,20 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
         raise NoChecksSelected("no check matches --only/--skip")
     crawl = config.crawl
     mode = render_mode(config, selected)
+    # What the checks hand their gatherers (sample sizes, probes): from every registered check,
+    # so a gatherer has its settings whichever checks are selected.
+    handed = gatherer_settings(registry.checks.values(), profile)
     axe = (0, 0)
     if mode != "never" and any("axe" in c.gatherers for c in selected):
-        axe = (int(profile.check_setting("a11y.axe", "sample_columns", 2)),
-               int(profile.check_setting("a11y.axe", "sample_articles", 2)))
+        sample = handed.get("axe", {})  # the browser renders the axe sample during the crawl
+        axe = (int(sample.get("sample_columns", 0)), int(sample.get("sample_articles", 0)))
     if (mode, axe) != (crawl.render, crawl.axe_sample):
         crawl = dataclasses.replace(crawl, render=mode, axe_sample=axe)
     crawler = Crawler(crawl, on_progress)
     if on_crawler:
         on_crawler(crawler)
     try:
-        return _audit(url, config, out_dir, profile, registry, selected, crawler)
+        return _audit(url, config, out_dir, profile, registry, selected, crawler, handed)
     finally:
         if crawler.renderer is not None:
             crawler.renderer.close()
@@ -86,7 +90,7 @@ def render_mode(config: AuditConfig, selected) -> str:
     return mode
 
 
-def _audit(url, config, out_dir, profile, registry, selected, crawler) -> AuditOutcome:
+def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -> AuditOutcome:
     snapshot = crawler.run(url)
     if config.as_of is not None:
         snapshot.as_of = config.as_of
@@ -99,7 +103,8 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler) -> AuditO
         gather_options.setdefault(key, getattr(config.crawl, key, None))
     if config.history:
         gather_options.setdefault("history", config.history)
-    ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile)
+    ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile, settings=handed,
+                        probe_samples=probe_reader(gather_options.get("history")))
     facts, timing, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
     card = score(runs, profile)
     problems = list(registry.problems)
@@ -147,6 +152,22 @@ def gather_and_check(selected, needed: set[str], snapshot, ctx: GatherContext, p
     snapshot.gather_timing = timing
     by_id = {r.check.id: r for r in early_runs + run_checks(later, snapshot, profile)}
     return facts, timing, [by_id[c.id] for c in selected]
+
+
+def probe_reader(path: str | None):
+    """The uptime gatherer's access to the probes `gov-audit monitor` stored (None: no store)."""
+    if not path:
+        return None
+
+    def samples(url: str, since: float, until: float) -> list:
+        if not Path(path).is_file():
+            return []
+        from reports.history import History
+
+        with History.open(path) as store:
+            return store.samples(url, since=since, until=until)
+
+    return samples
 
 
 def record_history(report: dict, path: str) -> dict | None:

@@ -19,9 +19,10 @@ from auditor.operations.audit import AuditConfig, NoChecksSelected, run_audit
 from auditor.crawl.crawler import CrawlOptions, Progress
 from auditor.checking.profile import ProfileError, load_profile
 from auditor.network.urls import normalize
+from auditor.views.homepage import homepage_unread
 
 EXIT_OK, EXIT_GATE, EXIT_CANNOT = 0, 1, 2
-DEFAULT_RATE = 5.0
+DEFAULT_RATE = CrawlOptions.rate  # requests per second to one site: the crawl's default, written once
 
 
 class CliError(Exception):
@@ -429,11 +430,9 @@ def cmd_audit(args, url: str) -> int:
     report = outcome.report
     if not args.quiet:
         _print_summary(report, outcome.paths, args.lang)
-    home = outcome.snapshot.homepage
-    if home is None or not home.ok:
-        reason = "robots.txt disallows the homepage (use --ignore-robots for a site you run)" \
-            if home is None and outcome.snapshot.stats.get("robots_blocked") else \
-            (home.fetch.error or f"HTTP {home.fetch.status}") if home is not None else "no page fetched"
+    unread = homepage_unread(outcome.snapshot)
+    if unread is not None and unread.no_audit:
+        reason = unread.reason + (" (use --ignore-robots for a site you run)" if unread.kind == "robots" else "")
         written = outcome.paths.get("json") or next(iter(outcome.paths.values()), args.out)
         print(f"gov-audit: cannot audit {url}: {reason} (report written to {written})",
               file=sys.stderr)

@@ -42,7 +42,6 @@ SAFETY = 0.05  # as auditor.network.ratelimit: intervals 5 % longer than the rat
 SOFT_SHARE = 0.6  # the crawl stops itself at this share of the site's time budget
 DEFAULT_SITE_BUDGET = 900.0
 DEFAULT_TOTAL_RATE = 20.0
-STATES = ("audited", "unreachable", "timeout", "error", "interrupted")
 FAILED_STATES = ("unreachable", "timeout", "error", "interrupted")
 
 
@@ -290,15 +289,12 @@ def audit_site(site: dict, job: dict, pacer=None) -> dict:
 
 
 def classify(outcome) -> tuple[str, str | None]:
-    home = outcome.snapshot.homepage
-    if home is not None and home.ok:
+    from auditor.views.homepage import homepage_unread
+
+    unread = homepage_unread(outcome.snapshot)
+    if unread is None or not unread.no_audit:
         return "audited", None
-    if home is None and outcome.snapshot.stats.get("robots_blocked"):
-        return "unreachable", "robots.txt disallows the homepage"
-    if home is None:
-        return "unreachable", "no page fetched" + (f" ({outcome.snapshot.stop_reason})"
-                                                   if outcome.snapshot.stop_reason else "")
-    return "unreachable", home.fetch.error or f"HTTP {home.fetch.status}"
+    return "unreachable", unread.reason
 
 
 def _child(site: dict, job: dict, conn, pacer, audit_fn) -> None:

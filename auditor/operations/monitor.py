@@ -25,13 +25,14 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from auditor.crawl.crawler import CrawlOptions
 from auditor.network import robots as robots_mod
 from auditor.network.fetch import DEFAULT_USER_AGENT, Fetcher
 from reports.history import History, Sample
 from auditor.network.urls import host_of
 
 ROBOTS_REFRESH = 3600.0
-DEFAULT_RATE = 5.0
+DEFAULT_RATE = CrawlOptions.rate  # the crawl's politeness default, written once
 _BJ = timezone(timedelta(hours=8))
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|d)?\s*$", re.I)
 _UNITS = {None: 1.0, "ms": 0.001, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}

@@ -10,11 +10,11 @@ site's own names are configuration, not code.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from auditor.views.cache import view
 from auditor.views.dates import date_from_url, labelled_date, meta_date
 from auditor.views.listing import Item, empty_list_box, empty_notice, extract_items
 
@@ -22,7 +22,7 @@ _PAGINATION = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|page
                          re.I)
 _BREADCRUMB = re.compile(r"(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|现在位置|位置)\s*[:：]\s*(.{2,120})")
 _CRUMB_SEP = re.compile(r"\s*(?:>|＞|»|›|→|/|\\|>>|-\s)\s*")
-_TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")
+TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")
 MIN_DATED_ITEMS = 3
 PUBLISH_LABELS = ("发布时间", "发布日期", "发文日期", "成文日期", "印发日期", "生成日期")
 
@@ -57,11 +57,9 @@ def is_pagination(url: str) -> bool:
     return bool(_PAGINATION.search(url))
 
 
+@view
 def page_items(page, as_of: date | None = None) -> list[Item]:
-    """Dated items of a page, extracted from its tree once and cached on the page."""
-    cached = page.extra.get("items")
-    if cached is not None:
-        return cached
+    """Dated items of a page, extracted from its tree once per audit."""
     items: list[Item] = []
     facts = page.facts
     if facts is not None and getattr(facts, "items", None) is not None:
@@ -70,7 +68,6 @@ def page_items(page, as_of: date | None = None) -> list[Item]:
         tree = page.tree
         if tree is not None:
             items = extract_items(tree, page.final_url, as_of)
-    page.extra["items"] = items
     return items
 
 
@@ -130,9 +127,10 @@ def breadcrumb(text: str) -> list[str]:
     return out
 
 
-def _anchor_names(snapshot, url: str) -> Counter:
+def _anchor_names(snapshot, url: str, max_referrers: int | None = None) -> Counter:
     names: Counter = Counter()
-    for ref in snapshot.inlinks.get(url, ()):
+    refs = snapshot.inlinks.get(url, ())
+    for ref in refs if max_referrers is None else refs[:max_referrers]:
         page = snapshot.pages.get(ref)
         if page is None or page.facts is None:
             continue
@@ -142,19 +140,21 @@ def _anchor_names(snapshot, url: str) -> Counter:
     return names
 
 
-def column_name(snapshot, page) -> tuple[str, str]:
+def column_name(snapshot, page, max_referrers: int | None = None) -> tuple[str, str]:
+    """(name, how): the ColumnName meta tag, the breadcrumb's last crumb, the commonest text of
+    the links to the page (of its first ``max_referrers`` referrers), or the title's first part."""
     meta = page.meta.get("columnname", "").strip()
     if meta:
         return meta, "meta"
     crumbs = breadcrumb(page.text)
     if len(crumbs) >= 2:
         return crumbs[-1], "breadcrumb"
-    anchors = _anchor_names(snapshot, page.url)
+    anchors = _anchor_names(snapshot, page.url, max_referrers)
     if anchors:
         return anchors.most_common(1)[0][0], "link"
     title = page.title
     site = snapshot.homepage.title if snapshot.homepage is not None else ""
-    parts = [p for p in _TITLE_SEP.split(title) if p and p not in site]
+    parts = [p for p in TITLE_SEP.split(title) if p and p not in site]
     if parts:
         return parts[0][:20], "title"
     return title[:20], "title"
@@ -171,12 +171,42 @@ def classify(name: str, profile) -> tuple[str | None, int | None]:
     return None, None
 
 
+#: How deep (clicks from the homepage) list pages are looked for as columns.
+SCAN_DEPTH = 3
+
+
+def is_scanned(page, as_of: date | None, max_depth: int = SCAN_DEPTH) -> bool:
+    """Whether ``find_columns`` reads the page's rows: a crawled HTML page one to ``max_depth``
+    clicks from the homepage that is neither a further page of a list nor an article."""
+    if not page.is_html or not page.ok or page.depth > max_depth or page.depth == 0:
+        return False
+    if is_pagination(page.final_url):
+        return False
+    # An article's 相关文章 list is no column. Asked before the rows are read: it reads facts
+    # already in memory, and most pages of a site are articles, whose trees need not be parsed.
+    return not is_article_page(page, as_of)
+
+
+def scanned_items(snapshot, page) -> list[Item] | None:
+    """The rows ``find_columns`` read on ``page`` (None for a page it does not read): how the
+    freshness views tell a list from an article without parsing every page of the site."""
+    if snapshot.is_homepage_alias(page) or not is_scanned(page, snapshot.as_of):
+        return None
+    return page_items(page, snapshot.as_of)
+
+
 # Names that make a page a column without guessing from its rows: the ColumnName meta tag,
 # the breadcrumb, the link texts that lead to it (navigation).
 KNOWN_NAME_SOURCES = ("meta", "breadcrumb", "link")
 # A box of items is a side box (最新信息, 热点排行) when each of its items is listed on at
 # least this many other list pages besides the homepage.
 SHARED_BOX_PAGES = 2
+
+
+@view
+def is_article(page, as_of) -> bool:
+    """``is_article_page``, asked once per page: side-box detection asks it of every referrer."""
+    return is_article_page(page, as_of)
 
 
 def _listed_on_lists(snapshot, url: str, page) -> int:
@@ -189,10 +219,7 @@ def _listed_on_lists(snapshot, url: str, page) -> int:
         other = snapshot.pages.get(ref)
         if other is None or not other.is_html or other.depth == 0:
             continue
-        art = other.extra.get("is-article")
-        if art is None:
-            art = other.extra["is-article"] = is_article_page(other, snapshot.as_of)
-        if not art:
+        if not is_article(other, snapshot.as_of):
             count += 1
     return count
 
@@ -220,7 +247,7 @@ def own_items(snapshot, page, items: list[Item]) -> list[Item]:
     return sorted(out, key=lambda i: order[id(i)])
 
 
-def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
+def find_columns(snapshot, profile, max_depth: int = SCAN_DEPTH) -> list[Column]:
     """Every list-like page at depth <= max_depth (first pages only), classified.
 
     A page is a column when it lists at least MIN_DATED_ITEMS dated rows (a guess, for pages
@@ -232,13 +259,8 @@ def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
     notices = profile.keywords("empty_column_notices") or None
     columns: list[Column] = []
     for page in snapshot.pages.values():
-        if not page.is_html or not page.ok or page.depth > max_depth or page.depth == 0:
-            continue
-        if is_pagination(page.final_url) or snapshot.is_homepage_alias(page):
-            continue  # later pages of a list; the homepage again as /index.html
-        # An article's 相关文章 list is no column. Asked first: it reads facts already in
-        # memory, and most pages of a site are articles, whose trees need not be parsed.
-        if is_article_page(page, as_of):
+        if not is_scanned(page, as_of, max_depth) or snapshot.is_homepage_alias(page):
+            continue  # not a first list page within reach; the homepage again as /index.html
             continue
         items = page_items(page, as_of)
         notice = empty_notice(page.text, page.tree, notices) or ""
@@ -267,19 +289,7 @@ def find_columns(snapshot, profile, max_depth: int = 3) -> list[Column]:
     return columns
 
 
-_COLUMNS_LOCK = threading.Lock()
-
-
+@view
 def columns_of(snapshot, profile) -> list[Column]:
-    """find_columns, computed once per (snapshot, profile) and shared by all checks.
-
-    Gatherers run concurrently (the search gatherer reads columns too): the lock makes a
-    second caller wait for the first one's result instead of computing it again.
-    """
-    key = ("columns", id(profile))
-    cache = snapshot.__dict__.setdefault("_derived", {})
-    if key not in cache:
-        with _COLUMNS_LOCK:
-            if key not in cache:
-                cache[key] = find_columns(snapshot, profile)
-    return cache[key]
+    """find_columns, computed once per audit and shared by checks and gatherers."""
+    return find_columns(snapshot, profile)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_SEP = r"\s*[-/.年]\s*"
 # Year, month, day with one separator style; 年/月/日 allowed with spaces.
 _YMD = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:(年)|([-/.]))\s*(\d{1,2})\s*(?(2)月|(?:\3))\s*(\d{1,2})(?(2)\s*日?)(?!\d)")

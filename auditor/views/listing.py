@@ -20,7 +20,8 @@ from auditor.network.urls import resolve
 ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "p"})
 MAX_ROW_TEXT = 400
 MIN_TITLE_CHARS = 4
-_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+# A JCMS record: one list row inside <script type="text/xml"> (also read by letters and search).
+JCMS_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _WS = re.compile(r"\s+")
 EMPTY_MARKERS = ("暂无信息", "暂无数据", "暂无内容", "暂无记录", "没有记录", "无相关信息", "信息正在更新",
                  "栏目建设中", "正在建设中", "无数据", "暂无相关", "没有找到")
@@ -112,7 +113,7 @@ def extract_items(root, base: str, as_of: date | None = None) -> list[Item]:
         body = script.text or ""
         if "<record" not in body:
             continue
-        for fragment in _RECORD.findall(body):
+        for fragment in JCMS_RECORD.findall(body):
             try:
                 frag = lxml.html.fragment_fromstring(fragment, create_parent="div")
             except Exception:  # noqa: BLE001 - one broken record must not spoil the rest

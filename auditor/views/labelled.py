@@ -15,14 +15,15 @@
 lines; :func:`pairs` reads the pairs with a :class:`Vocabulary` — the known labels
 and the category each names (the synonym tables live in the profile). Images in the
 content become ``〔图:alt〕`` tokens, so a section holding only a flowchart is not empty.
-Not a check module.
+A view module: pages are read once per audit (auditor.views.cache).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from ._common import nfkc
+from auditor.views.cache import view
+from auditor.views.page_text import compact, nfkc
 
 BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "dt", "dd",
                         "table", "tbody", "thead", "tfoot", "ul", "ol", "dl", "section", "article", "blockquote",
@@ -41,18 +42,12 @@ _NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[条项�
                         r"[（(][一二三四五六七八九十\d]+[)）][、.．]?|\d+(?:\.\d+)*[、.．)）]?(?!\d)|[①-⑳]|"
                         r"[■□●○◆◇▲△★☆·•>※\-—*]+)\s*")
 _BRACKETS = re.compile(r"^[【\[〖「『]\s*(.*?)\s*[】\]〗」』]$")
-_SPACE = re.compile(r"[\s\u3000\xa0]+")
 _SENTENCE_END = re.compile(r"[。；;！!？?]$")
-
-
-def fold(text: str) -> str:
-    """NFKC, whitespace removed: how labels and synonyms are compared."""
-    return _SPACE.sub("", nfkc(text or ""))
 
 
 def norm_label(text: str) -> str:
     """A label without numbering, brackets, whitespace and its trailing colon: "（四）申请条件：" → "申请条件"."""
-    t = fold(text)
+    t = compact(text)
     for _ in range(2):
         t2 = _NUMBERING.sub("", t)
         m = _BRACKETS.match(t2)
@@ -65,7 +60,7 @@ def norm_label(text: str) -> str:
     return t
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: a parameter of the page_pairs view
 class Vocabulary:
     """Known labels: category → synonyms, plus labels that only end the previous value."""
 
@@ -73,9 +68,9 @@ class Vocabulary:
     boundaries: list[str] = field(default_factory=list)
 
     def __post_init__(self):
-        self._syn = sorted({(fold(s), c) for c, syns in self.categories.items() for s in syns if s},
+        self._syn = sorted({(compact(s), c) for c, syns in self.categories.items() for s in syns if s},
                            key=lambda x: -len(x[0]))
-        self._bound = sorted({fold(b) for b in self.boundaries if b}, key=len, reverse=True)
+        self._bound = sorted({compact(b) for b in self.boundaries if b}, key=len, reverse=True)
         words = {s for s, _ in self._syn} | set(self._bound)
         alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
         # A known label and a colon, at the start of a line or after a space or punctuation.
@@ -178,7 +173,7 @@ class _Flattener:
               value_cell: bool = False) -> None:
         text = " ".join("".join(self.buf).split())
         if text:
-            plain = fold(text.replace(IMG_TOKEN, ""))
+            plain = compact(text.replace(IMG_TOKEN, ""))
             bold = 0 < len(plain) <= self.bold_chars
             self.out.append(Line(text, tag or self.tag, label_cell, value_cell, heading, bold, self.imgs, self.links))
         self._reset()
@@ -223,7 +218,7 @@ class _Flattener:
     def _text(self, text: str, bold: bool) -> None:
         self.buf.append(text)
         if bold:
-            self.bold_chars += len(fold(text))
+            self.bold_chars += len(compact(text))
 
     def table(self, table) -> None:
         rows = [r for r in table.iter("tr") if _owner_table(r) is table]
@@ -261,7 +256,7 @@ def _owner_table(row):
 
 
 def _short(cell) -> bool:
-    text = fold("".join(cell.itertext()))
+    text = compact("".join(cell.itertext()))
     return 0 < len(text) <= 15 and not re.fullmatch(r"[\d\-/.:年月日 ]+", text)
 
 
@@ -392,25 +387,19 @@ def _append(pair: Pair, text: str, line: Line) -> None:
 
 def is_empty_value(value: str, empty_values: list[str]) -> bool:
     """A value that says nothing: blank, or one of the placeholders (无, —, 暂无 …)."""
-    t = fold(value).strip("。.，,;；:：")
+    t = compact(value).strip("。.，,;；:：")
     if not t:
         return True
-    return t in {fold(v) for v in empty_values} or bool(re.fullmatch(r"[-—–_/\\·.…、]+", t))
+    return t in {compact(v) for v in empty_values} or bool(re.fullmatch(r"[-—–_/\\·.…、]+", t))
 
 
-def lines_of(page, tree=None) -> list[Line]:
-    """lines() of a page's content, computed once per page (reads the tree: few pages only)."""
-    cached = page.extra.get("labelled.lines")
-    if cached is None:
-        if tree is None:
-            tree = page.tree
-        cached = page.extra["labelled.lines"] = lines(content_root(tree))
-    return cached
+@view
+def lines_of(page) -> list[Line]:
+    """lines() of a page's content, once per audit (reads the tree: few pages only)."""
+    return lines(content_root(page.tree))
 
 
-def page_pairs(page, vocab: Vocabulary, cache_key: str, tree=None) -> list[Pair]:
-    """pairs() of a page's content with ``vocab``, cached on the page under ``cache_key``."""
-    cached = page.extra.get(cache_key)
-    if cached is None:
-        cached = page.extra[cache_key] = pairs(lines_of(page, tree), vocab)
-    return cached
+@view
+def page_pairs(page, vocab: Vocabulary) -> list[Pair]:
+    """pairs() of a page's content with ``vocab``, once per (page, vocabulary)."""
+    return pairs(lines_of(page), vocab)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from auditor.checking.check import Evidence, T
+from auditor.views.evidence import Evidence, T
 
-from ._common import compact, excerpt, label_pattern, markup_sources
+from auditor.views.page_text import compact, excerpt, label_pattern, markup_sources
 
 TEXT_TYPES = {"text", "search", "input", ""}
 DEFAULT_LINK_LABELS = ["搜索", "检索", "站内搜索", "全文检索", "高级检索", "search"]

@@ -1,5 +1,5 @@
 """Shared logic of the 办事服务 checks: the 办事服务 column, the 办事指南 pages, their
-重点要素 and their 办理流程图. Not a check module.
+重点要素 and their 办理流程图. A view module.
 
 A guide page is found by what it holds — labelled sections naming at least three of
 the ten 重点要素类别 (two of them core: 设定依据, 申请条件, 办理材料, 办理流程) — or by
@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from auditor.checking.check import Evidence, T
+from auditor.views.evidence import Evidence, T
 from auditor.views.listing import says_empty
 from auditor.network.urls import host_of, is_attachment, resolve
 
-from ._common import link_state
-from ._disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list
-from ._labelled import IMG_TOKEN, Vocabulary, fold, is_empty_value, lines_of, page_pairs
+from auditor.views.page_text import compact, link_state
+from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin
+from auditor.views.cache import view
+from auditor.views.labelled import IMG_TOKEN, Vocabulary, is_empty_value, lines_of, page_pairs
 
 GUIDES_ID = "services.guides"
 ELEMENTS_ID = "services.guide-elements"
@@ -75,16 +76,36 @@ def services_enabled(profile) -> bool:
     return bool(profile.get("services.external_services", True))
 
 
-def elements_table(profile) -> dict[str, list[str]]:
-    table = profile.check_setting(ELEMENTS_ID, "elements", None)
-    if isinstance(table, dict) and table and all(isinstance(v, list) for v in table.values()):
-        return {str(k): [str(s) for s in v] for k, v in table.items()}
-    return DEFAULT_ELEMENTS
+@dataclass(frozen=True)
+class GuideSettings:
+    """How the guides are found and read: the scan's parameters (hashable: a view's key).
+
+    The defaults are the built-in words; the services checks build one from their settings
+    (auditor.checking.view_settings.guide_settings) and all three share the one scan.
+    """
+
+    column_keywords: tuple[str, ...] = tuple(DEFAULT_COLUMN_KEYWORDS)
+    column_exclude: tuple[str, ...] = ("信息公开", "年报")
+    guide_keywords: tuple[str, ...] = tuple(DEFAULT_GUIDE_KEYWORDS)
+    exclude: tuple[str, ...] = tuple(DEFAULT_EXCLUDE)
+    min_elements: int = MIN_ELEMENTS
+    elements: tuple[tuple[str, tuple[str, ...]], ...] = tuple((k, tuple(v)) for k, v in DEFAULT_ELEMENTS.items())
+    boundaries: tuple[str, ...] = tuple(DEFAULT_BOUNDARIES)
+    empty_values: tuple[str, ...] = tuple(DEFAULT_EMPTY)
+    none_is_answer: tuple[str, ...] = tuple(DEFAULT_NONE_IS_ANSWER)
+    markers: tuple[str, ...] = tuple(DEFAULT_FLOWCHART_MARKERS)
+
+    @property
+    def elements_table(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.elements}
 
 
-def vocabulary(profile) -> Vocabulary:
-    bounds = setting_list(profile, ELEMENTS_ID, "boundaries", DEFAULT_BOUNDARIES)
-    return Vocabulary(elements_table(profile), bounds)
+def elements_table(settings: GuideSettings) -> dict[str, list[str]]:
+    return settings.elements_table
+
+
+def vocabulary(settings: GuideSettings) -> Vocabulary:
+    return Vocabulary(settings.elements_table, list(settings.boundaries))
 
 
 # -- the guides --------------------------------------------------------------------------
@@ -152,7 +173,7 @@ def _context(page, whole_crumb: bool = True) -> str:
     crumbs = crumbs_of(page)
     parts = [page.title, meta.get("columnname", ""), meta.get("columntype", ""), meta.get("articletitle", ""),
              " ".join(crumbs if whole_crumb else crumbs[-1:])]
-    return fold(" ".join(parts))
+    return compact(" ".join(parts))
 
 
 def _inlink_texts(snap, page) -> str:
@@ -162,7 +183,7 @@ def _inlink_texts(snap, page) -> str:
         if src is None or src.facts is None:
             continue
         texts += [l.text for l in src.links if l.url in (page.url, page.final_url) and l.text]
-    return fold(" ".join(texts))
+    return compact(" ".join(texts))
 
 
 def label_regex(table: dict[str, list[str]]) -> tuple[re.Pattern, dict[str, str]]:
@@ -182,28 +203,25 @@ def _prefilter(page, rx: re.Pattern, syn: dict[str, str]) -> int:
     return len({syn[m] for m in rx.findall(text)})
 
 
-def scan(snap, profile) -> ServiceScan:
-    """The guides of the site, cached per (snapshot, profile)."""
-    cache = snap.__dict__.setdefault("_derived", {})
-    key = ("services.scan", id(profile))
-    if key not in cache:
-        cache[key] = _scan(snap, profile)
-    return cache[key]
+@view
+def scan(snap, profile, settings: GuideSettings = GuideSettings()) -> ServiceScan:
+    """The guides of the site, once per audit and settings."""
+    return _scan(snap, profile, settings)
 
 
-def _scan(snap, profile) -> ServiceScan:
+def _scan(snap, profile, settings: GuideSettings) -> ServiceScan:
     out = ServiceScan(crawl_cut=crawl_was_cut(snap))
-    vocab = vocabulary(profile)
-    table = elements_table(profile)
-    guide_words = [fold(w) for w in setting_list(profile, GUIDES_ID, "guide_keywords", DEFAULT_GUIDE_KEYWORDS)]
-    exclude = [fold(w) for w in setting_list(profile, GUIDES_ID, "exclude", DEFAULT_EXCLUDE)]
-    min_elements = int(profile.check_setting(GUIDES_ID, "min_elements", MIN_ELEMENTS))
+    vocab = vocabulary(settings)
+    table = settings.elements_table
+    guide_words = [compact(w) for w in settings.guide_keywords]
+    exclude = [compact(w) for w in settings.exclude]
+    min_elements = int(settings.min_elements)
     rx, syn = label_regex(table)
-    empty_values = setting_list(profile, ELEMENTS_ID, "empty_values", DEFAULT_EMPTY)
-    none_ok = set(setting_list(profile, ELEMENTS_ID, "none_is_answer", DEFAULT_NONE_IS_ANSWER))
-    markers = setting_list(profile, FLOWCHART_ID, "markers", DEFAULT_FLOWCHART_MARKERS)
+    empty_values = list(settings.empty_values)
+    none_ok = set(settings.none_is_answer)
+    markers = list(settings.markers)
 
-    _find_column(snap, profile, out)
+    _find_column(snap, profile, out, settings)
     home = snap.homepage
     guides: dict[str, Guide] = {}
     for page in snap.html_pages():
@@ -217,7 +235,7 @@ def _scan(snap, profile) -> ServiceScan:
             continue
         if not named:
             named = any(w in _inlink_texts(snap, page) for w in guide_words)
-        found = page_pairs(page, vocab, "services.pairs")
+        found = page_pairs(page, vocab)
         cats = {c for p in found for c in p.categories}
         core = sum(1 for c in CORE if c in cats)
         if not ((len(cats) >= min_elements and core >= 2) or (named and len(cats) >= 2 and core >= 1)):
@@ -261,7 +279,7 @@ def _guide(snap, page, found, table, named, empty_values, none_ok, markers) -> G
             e = g.elements[cat]
             if e.state == "present":
                 continue
-            empties = [v for v in empty_values if not (cat in none_ok and fold(v) == "无")]
+            empties = [v for v in empty_values if not (cat in none_ok and compact(v) == "无")]
             state = "empty" if is_empty_value(p.value, empties) else "present"
             if e.state == "missing" or state == "present":
                 g.elements[cat] = Element(cat, p.label, p.value, state)
@@ -321,9 +339,9 @@ def _flowcharts(snap, page, found, markers) -> list[tuple[str, str, str]]:
 
 
 # -- the 办事服务 column -------------------------------------------------------------------
-def _find_column(snap, profile, out: ServiceScan) -> None:
-    words = setting_list(profile, GUIDES_ID, "column_keywords", DEFAULT_COLUMN_KEYWORDS)
-    exclude = setting_list(profile, GUIDES_ID, "column_exclude", ["信息公开", "年报"])
+def _find_column(snap, profile, out: ServiceScan, settings: GuideSettings) -> None:
+    words = list(settings.column_keywords)
+    exclude = list(settings.column_exclude)
     named = find_named(snap, profile, "services", words, exclude)
     home = snap.homepage
     home_url = home.final_url if home is not None else ""
@@ -362,7 +380,7 @@ def _column_links(snap, profile, out: ServiceScan, guide_words) -> None:
             if link.tag not in ("a", "area") or link.url in seen or link.url.startswith(("javascript:", "mailto:")):
                 continue
             seen.add(link.url)
-            text = fold(link.text)
+            text = compact(link.text)
             if is_attachment(link.url):
                 if any(w in text for w in guide_words) or "指南" in text:
                     out.attachments.append((link.url, link.text))

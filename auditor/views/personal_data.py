@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ._common import PROVINCE_PREFIXES
+from auditor.views.page_text import PROVINCE_PREFIXES
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"

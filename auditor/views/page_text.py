@@ -1,5 +1,5 @@
-"""Helpers the built-in checks share: text normalisation, searching the homepage's
-sources, excerpts. Not a check module (the registry skips names starting with _)."""
+"""What the homepage says and links to, shared by the identity, channel and link checks: text
+normalisation, the homepage's text sources, markers, sponsors, excerpts, the state of a link."""
 from __future__ import annotations
 
 import re
@@ -7,8 +7,9 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from auditor.checking.check import Evidence, Result, T
-from auditor.network.urls import host_of, is_attachment
+from auditor.views.cache import view
+from auditor.views.evidence import Evidence, T
+from auditor.network.urls import is_attachment
 
 # Homepages with less visible text than this are probably built by scripts we did
 # not run: absence of a footer item there is "could not determine", not "fail".
@@ -100,26 +101,9 @@ def homepage_is_thin(snap) -> bool:
     return max(len(page.text), rendered_len) < THIN_PAGE_CHARS
 
 
-def missing_status(profile, check_id: str, default: str) -> str:
-    """How a missing item is judged (fail or warn) is a profile setting."""
-    value = str(profile.check_setting(check_id, "missing", default))
-    return value if value in ("fail", "warn") else default
-
-
-def missing_result(status: str, summary: T, evidence=()) -> Result:
-    return (Result.failed if status == "fail" else Result.warned)(summary, evidence)
-
-
 def footer_evidence(page) -> Evidence:
     """What the footer does say, so a reader can see the item is really missing."""
     return Evidence(page.final_url, page.footer_text[-200:], T("页面底部文字", "footer text"))
-
-
-def thin_unknown(what: T) -> Result:
-    return Result.unknown(T(
-        f"首页的文字或导航可能由脚本生成而未能读到，无法确认是否有{what.zh}（未渲染时可用 --render auto 再查）",
-        f"the homepage's text or navigation is probably built by scripts and could not be read, so the {what.en} "
-        "could not be confirmed absent (if it was not rendered, audit with --render auto)"))
 
 
 # -- where footer items and embedded widgets live ---------------------------------
@@ -417,17 +401,14 @@ def checkable_links(snap, page, include_external: bool = True) -> dict:
     return links
 
 
+@view
 def resolver_works(snap) -> bool:
     """Whether some external host answered during this audit.
 
     A DNS failure proves a dead link only if the auditor's resolver worked;
     offline or DNS-less auditors get "suspect" instead.
     """
-    cache = snap.__dict__.setdefault("_derived", {})
-    if "resolver_works" not in cache:
-        cache["resolver_works"] = any(f.status is not None and not snap.in_site(f.final_url)
-                                      for f in snap.link_checks.values())
-    return cache["resolver_works"]
+    return any(f.status is not None and not snap.in_site(f.final_url) for f in snap.link_checks.values())
 
 
 def judge_link(snap, url: str, dead_statuses=DEAD_STATUSES_DEFAULT, resolved: bool | None = None) -> tuple[str, str]:
@@ -469,10 +450,6 @@ def really_blocked(page) -> bool:
     if f.body is None and page.html_z and f.status is not None and f.status >= 400:
         return dataclasses.replace(f, body=page.html.encode("utf-8", "replace")[:20000]).blocked
     return False
-
-
-def same_host(a: str, b: str) -> bool:
-    return host_of(a) == host_of(b)
 
 
 # -- the 找错 (jiucuo) script ---------------------------------------------------------

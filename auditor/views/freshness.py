@@ -22,9 +22,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from auditor.checking.check import T
-from auditor.views.columns import (breadcrumb, classify, column_name, columns_of, is_article_page, is_pagination, page_date,
-                             page_items)
+from auditor.views.evidence import T
+from auditor.views.cache import view
+from auditor.views.columns import (SCAN_DEPTH, breadcrumb, classify, column_name, columns_of, is_article_page,
+                                   is_pagination, page_date, page_items, scanned_items)
 from auditor.views.listing import ROW_TAGS, row_of, says_empty
 from auditor.network.urls import host_of, normalize
 
@@ -38,7 +39,6 @@ _ARTICLE_URL = re.compile(r"(?:/t\d{8}_\d+|/art_\d+|content_\d+|/art/\d{4}/|/\d{
 # A row whose only text besides the title is a month-day date: [11-18], 11/18, 11月18日.
 _MD_ONLY = re.compile(r"^[\s\[【(（]*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?[\s\]】)）]*$")
 _WS = re.compile(r"\s+")
-_TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")  # as auditor.views.columns splits titles
 
 NAME_SOURCES = {
     "meta": T("ColumnName 标签", "ColumnName meta tag"),
@@ -76,11 +76,6 @@ class Dated:
         return f"{self.title[:60]} [{when}，{DATE_SOURCES.get(self.source, self.source or '—')}]"
 
 
-# -- snapshot-level caches --------------------------------------------------------
-def _cache(snap) -> dict:
-    return snap.__dict__.setdefault("_derived", {})
-
-
 def same_site(snap, url: str) -> bool:
     """The site's own pages: same origin, or the same 政府 domain (xxgk.x.gov.cn for www.x.gov.cn)."""
     if snap.in_site(url):
@@ -100,10 +95,9 @@ def lookup(snap, url: str):
 def is_list_page(snap, page) -> bool:
     """A column/list page rather than an article: several dated rows, or an index URL.
 
-    Rows are read from the items ``columns_of`` cached on every page up to depth 3,
-    so call ``columns_of`` first.
+    Rows are those ``find_columns`` reads (pages up to depth 3 that are not articles).
     """
-    items = page.extra.get("items")
+    items = scanned_items(snap, page)
     if items is not None and sum(1 for i in items if i.date_source == "row") >= 3:
         return True
     return bool(_LIST_URL.search(page.final_url.split("?", 1)[0])) and not page.meta.get("articletitle")
@@ -115,24 +109,23 @@ def _resolve_undated(snap, item, as_of) -> tuple[str, date | None, str]:
     ``link`` marks links to other columns, broken links and attachments; ``nav`` a
     short label (not a headline) whose target could not date it.
     """
-    cache = _cache(snap).setdefault("fresh-targets", {})
-    key = item.url
-    if key not in cache:
-        cache[key] = _target_state(snap, item, as_of)
-    state, d, source = cache[key]
+    state, d, source = _target_state(snap, item.url)
     if state in ("unresolved", "undated") and len(item.title) < MIN_HEADLINE and not _ARTICLE_URL.search(item.url):
         return "nav", None, ""
     return state, d, source
 
 
-def _target_state(snap, item, as_of):
-    if not same_site(snap, item.url):
+@view
+def _target_state(snap, url: str) -> tuple[str, date | None, str]:
+    """(state, date, source) of the page a row links to; see _resolve_undated."""
+    as_of = snap.as_of
+    if not same_site(snap, url):
         return "external", None, ""
-    if is_pagination(item.url):
+    if is_pagination(url):
         return "link", None, ""
-    page = lookup(snap, item.url)
+    page = lookup(snap, url)
     if page is None:
-        return ("link", None, "") if _LIST_URL.search(item.url.split("?", 1)[0]) else ("unresolved", None, "")
+        return ("link", None, "") if _LIST_URL.search(url.split("?", 1)[0]) else ("unresolved", None, "")
     if not page.ok and not (page.status in (403, 404, 410) and not page.fetch.blocked):
         return "unresolved", None, ""  # a timeout, 5xx or rate limit: the article may well exist
     if not page.ok or not page.is_html or is_list_page(snap, page):
@@ -184,13 +177,21 @@ def md_dates(page, as_of: date) -> dict[str, date]:
 
 
 def resolve_items(snap, page, items=None) -> list[Dated]:
-    """Every item listed on ``page`` with its resolved date and state (cached per page)."""
-    cached = page.extra.get("fresh-items")
-    if cached is not None and items is None:
-        return cached
+    """Every item listed on ``page`` (or ``items`` of it) with its resolved date and state."""
+    if items is None:
+        return _page_resolved(snap, page)
+    return _resolve(snap, page, items)
+
+
+@view
+def _page_resolved(snap, page) -> list[Dated]:
+    """resolve_items of the page's own rows, once per audit."""
+    return _resolve(snap, page, page_items(page, snap.as_of))
+
+
+def _resolve(snap, page, raw) -> list[Dated]:
     as_of = snap.as_of
     limit = as_of + timedelta(days=FUTURE_GRACE_DAYS)
-    raw = page_items(page, as_of) if items is None else items
     out: list[Dated] = []
     seen: set[str] = set()
     # Month-day rows are looked for only on lists without full dates (the tree may be re-parsed).
@@ -219,8 +220,6 @@ def resolve_items(snap, page, items=None) -> list[Dated]:
         if state == "dated" and d > limit:
             state = "future"
         out.append(Dated(item.url, item.title, d, source, state, page.final_url))
-    if items is None:
-        page.extra["fresh-items"] = out
     return out
 
 
@@ -316,15 +315,16 @@ def _named(profile) -> dict[str, dict]:
     return out
 
 
+@view
 def fresh_columns(snap, profile) -> list[FreshColumn]:
-    """The columns the freshness checks judge: found, date-less lists and profile-named (cached)."""
-    key = ("fresh-columns", id(profile))
-    cache = _cache(snap)
-    if key in cache:
-        return cache[key]
+    """The columns the freshness checks judge: found, date-less lists and profile-named.
+
+    Which columns: the profile's [columns] ``named_only`` (judge only [columns.named]) and
+    ``max_depth`` (how deep date-less lists are looked for).
+    """
     named = _named(profile)
-    named_only = bool(profile.get("checks", {}).get("freshness.columns", {}).get("named_only", False))
-    max_depth = int(profile.get("checks", {}).get("freshness.columns", {}).get("max_depth", 3))
+    named_only = bool(profile.get("columns.named_only", False))
+    max_depth = int(profile.get("columns.max_depth", SCAN_DEPTH))
     classes = profile.get("columns.classes", {}) or {}
 
     out: dict[str, FreshColumn] = {}
@@ -378,7 +378,6 @@ def fresh_columns(snap, profile) -> list[FreshColumn]:
             c.crumbs = breadcrumb(page.text)
             if c.blank or (c.says_empty and not c.dated):
                 c.script = script_hints(page, profile)
-    cache[key] = cols
     return cols
 
 
@@ -393,7 +392,7 @@ def _dateless_lists(snap, profile, known: set, max_depth: int) -> list[FreshColu
             continue
         if is_article_page(page, as_of):
             continue
-        items = page.extra.get("items")
+        items = scanned_items(snap, page)
         if items is None:
             continue  # find_columns reads every page up to depth 3; deeper pages are not re-parsed
         if sum(1 for i in items if i.date_source == "row") >= 3:
@@ -401,7 +400,7 @@ def _dateless_lists(snap, profile, known: set, max_depth: int) -> list[FreshColu
         candidates = [i for i in items if i.date is not None or len(i.title) >= MIN_HEADLINE]
         if len(candidates) < 3:
             continue
-        name, source = list_name(snap, page)
+        name, source = column_name(snap, page, max_referrers=30)
         klass, days = classify(name, profile)
         if klass is None:
             continue
@@ -412,30 +411,6 @@ def _dateless_lists(snap, profile, known: set, max_depth: int) -> list[FreshColu
         out.append(FreshColumn(page.final_url, name, source, page.depth, klass, days, "dateless-list",
                                items=resolved, says_empty=False, crawled=True, status=page.status))
     return out
-
-
-def list_name(snap, page, max_referrers: int = 30) -> tuple[str, str]:
-    """``auditor.views.columns.column_name`` with a bounded look at the links that lead to the page."""
-    meta = page.meta.get("columnname", "").strip()
-    if meta:
-        return meta, "meta"
-    crumbs = breadcrumb(page.text)
-    if len(crumbs) >= 2:
-        return crumbs[-1], "breadcrumb"
-    refs = snap.inlinks.get(page.url, ())
-    if len(refs) <= max_referrers:
-        return column_name(snap, page)
-    names: dict[str, int] = {}
-    for ref in refs[:max_referrers]:
-        p = snap.pages.get(ref)
-        for link in (p.links if p is not None else ()):
-            if link.url == page.url and 2 <= len(link.text) <= 16:
-                names[link.text] = names.get(link.text, 0) + 1
-    if names:
-        return max(names, key=names.get), "link"
-    site = snap.homepage.title if snap.homepage is not None else ""
-    parts = [p for p in _TITLE_SEP.split(page.title) if p and p not in site]
-    return (parts[0] if parts else page.title)[:20], "title"
 
 
 def _merge_pagination(snap, cols: list[FreshColumn]) -> None:

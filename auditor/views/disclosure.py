@@ -6,10 +6,10 @@ meta tags, breadcrumbs (当前位置：首页 > 政府信息公开 > 政府信�
 titles — matched against keyword lists from the profile; a profile can also name a
 page outright (``[columns] disclosure = "URL"``, ``[disclosure.pages] guide = "URL"``, or a
 ``[columns.named]`` entry whose name holds the keyword: ``"政府信息公开年报" = "URL"``).
-Everything is computed once per snapshot and cached. Not a check module.
+The scans are views: computed once per audit (auditor.views.cache).
 
 Also used by the services and interaction helpers: keep the signatures of
-find_named, html_page, is_thin, main_text, crumbs_of, crawl_was_cut and setting_list stable.
+find_named, html_page, is_thin, main_text, crumbs_of and crawl_was_cut stable.
 """
 from __future__ import annotations
 
@@ -17,18 +17,18 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from auditor.checking.check import Evidence, Result, T
-from auditor.views.columns import breadcrumb
+from auditor.views.evidence import Evidence, T
+from auditor.views.cache import view
+from auditor.views.columns import TITLE_SEP, breadcrumb
 from auditor.network.urls import normalize
 
-from ._common import compact, homepage_links, link_state
+from auditor.views.page_text import compact, homepage_links, link_state
 
 # -- link labels --------------------------------------------------------------------
 DEFAULT_ROOT_KEYWORDS = ["政府信息公开", "信息公开", "政务公开", "政府公开"]
 DEFAULT_SUFFIXES = ["专栏", "平台", "频道", "栏目", "网"]
 PREFIX_ENDS = ("市", "省", "县", "区", "州", "旗", "盟", "部", "局", "委", "厅", "办", "人民")
 _PUNCT = re.compile(r"[\s>»›·|｜/\\\-_:：【】\[\]()<>《》\"'“”、，,。.（）!！?？~～…]+")
-_TITLE_SEP = re.compile(r"\s*(?:[-_|—–·]|＿|｜)\s*")
 STATE_RANK = {"ok": 0, "unknown": 1, "suspect": 2, "dead": 3}
 # A column name is short and names no document: no year, no 关于, no document-type ending.
 MAX_LABEL = 16
@@ -86,11 +86,6 @@ def homepage_column_links(snap, profile, links=None) -> list[tuple[bool, str, st
             found.append((name in canonical, state, reason, link))
     found.sort(key=lambda f: (not f[0], STATE_RANK[f[1]]))
     return found
-
-
-# -- snapshot cache -----------------------------------------------------------------
-def _cache(snap) -> dict:
-    return snap.__dict__.setdefault("_derived", {})
 
 
 def _url_of(spec) -> str | None:
@@ -163,33 +158,19 @@ def is_thin(page) -> bool:
     return len(page.text) < THIN_TEXT and not page.forms and sum(1 for l in page.links if l.tag == "a") < 5
 
 
+@view
 def crumbs_of(page) -> list[str]:
-    """The page's breadcrumb (cached on the page)."""
-    crumbs = page.extra.get("crumbs")
-    if crumbs is None:
-        crumbs = page.extra["crumbs"] = breadcrumb(page.text)
-    return crumbs
+    """The page's breadcrumb."""
+    return breadcrumb(page.text)
 
 
 def not_fetched_reason(snap, url: str) -> str:
     """Why the crawl has no page for ``url``."""
-    if url in (snap.stats.get("robots_blocked_sample") or ()):
+    if snap.why_not_fetched(url) == "robots":
         return "robots.txt 禁止抓取 / disallowed by robots.txt"
     if not snap.in_site(url):
         return "不在抓取范围（其他域名）/ another host"
     return "未抓取（超出抓取深度或页面数上限）/ not fetched (crawl limits)"
-
-
-def dead_result(snap, named: list, what: T) -> Result | None:
-    """A failure when every page found for ``what`` is a confirmed dead link (404/410/403, DNS, refused)."""
-    if not named:
-        return None
-    states = [(n, link_state(snap.status_of(n.url))) for n in named]
-    if all(state == "dead" for _n, (state, _r) in states):
-        n, (_s, reason) = states[0]
-        return Result.failed(T(f"{what.zh}的链接无法打开（{reason}）", f"the {what.en} link does not open ({reason})"),
-                             [n.evidence(T("失效的链接", "dead link"))], url=n.url, target=reason)
-    return None
 
 
 def crawl_was_cut(snap) -> bool:
@@ -223,20 +204,16 @@ class Root:
                         T("政府信息公开栏目", "政府信息公开 column"))
 
 
+@view
 def disclosure_root(snap, profile) -> Root:
     """The 政府信息公开 column: profile setting, homepage link, a nav link on inner pages,
     or a page whose ColumnName/breadcrumb says it is the column."""
-    cache = _cache(snap)
-    key = ("disclosure.root", id(profile))
-    if key in cache:
-        return cache[key]
     root = _find_root(snap, profile)
     if root.url is not None:
         root.page = html_page(snap, root.url)
         if snap.page(root.url) is None:
             root.reason = not_fetched_reason(snap, root.url)
         root.section = frozenset(_section(snap, profile, root))
-    cache[key] = root
     return root
 
 
@@ -295,22 +272,13 @@ def _section(snap, profile, root: Root) -> set[str]:
     return out
 
 
-def root_unknown(root: Root, what: T, snap=None) -> Result:
-    """The verdict when the 政府信息公开 column could not be found or read."""
-    if not root.found:
-        home = snap.homepage if snap is not None else None
-        ev = [Evidence(home.final_url, " | ".join(l.text for l in home.links if l.tag == "a" and l.text)[:300],
-                       T("首页链接文字（无政府信息公开栏目）", "homepage link texts (no 政府信息公开 column)"))] if home else []
-        return Result.unknown(T(f"未找到政府信息公开栏目，无法判断{what.zh}；可在检查配置中指定栏目地址（columns.disclosure）",
-                                f"the 政府信息公开 column was not found, so the {what.en} could not be judged; "
-                                "set it in the profile (columns.disclosure)"), ev)
-    return Result.unknown(T(f"政府信息公开栏目（{root.url}）未能抓取或内容由脚本生成（{root.reason}），无法判断{what.zh}；"
-                            "若栏目在其他域名，可用 --extra-host 加入抓取范围",
-                            f"the 政府信息公开 column ({root.url}) was not read ({root.reason}) or is built by scripts, "
-                            f"so the {what.en} could not be judged"), [root.evidence()])
-
-
 # -- finding pages by name ----------------------------------------------------------
+# How a site names its 政府信息公开指南 (the defaults of disclosure.guide's keywords/exclude; the
+# on-request check reads the guide too, for how to apply).
+GUIDE_KEYWORDS = ["政府信息公开指南", "信息公开指南", "政务公开指南", "公开指南"]
+GUIDE_EXCLUDE = ["办事指南", "服务指南", "依申请公开指南"]
+
+
 @dataclass(frozen=True)
 class Named:
     """A page the site names with a label: the link target, or the page carrying the meta/breadcrumb/title."""
@@ -335,7 +303,7 @@ def site_name(snap) -> str:
     home = snap.homepage
     if home is None:
         return ""
-    return label(home.meta.get("sitename", "") or _TITLE_SEP.split(home.title or "")[0])
+    return label(home.meta.get("sitename", "") or TITLE_SEP.split(home.title or "")[0])
 
 
 _TRAILING_NOTE = re.compile(r"\s*[（(【\[][^）)】\]]{0,20}[）)】\]]\s*$")
@@ -356,11 +324,9 @@ def unit_stripped(text: str, site: str) -> str:
     return t
 
 
+@view
 def label_index(snap) -> dict[str, list[tuple[str, str, str, str]]]:
-    """Folded short label -> [(url, raw text, how, where)], over every crawled page (cached)."""
-    cache = _cache(snap)
-    if "disclosure.labels" in cache:
-        return cache["disclosure.labels"]
+    """Folded short label -> [(url, raw text, how, where)], over every crawled page."""
     index: dict[str, list] = {}
     seen: set = set()
     folded: dict[str, str] = {}
@@ -392,7 +358,7 @@ def label_index(snap) -> dict[str, list[tuple[str, str, str, str]]]:
         crumbs = crumbs_of(page)
         if len(crumbs) >= 2:
             add(crumbs[-1], where, "breadcrumb", where)
-        for seg in _TITLE_SEP.split(page.title or "")[:2]:
+        for seg in TITLE_SEP.split(page.title or "")[:2]:
             if seg and label(seg) != site and label(seg) not in site:
                 add(seg, where, "title", where)
                 break
@@ -403,7 +369,6 @@ def label_index(snap) -> dict[str, list[tuple[str, str, str, str]]]:
             name = unit_stripped(raw, site)
             if name:
                 add(name, where, "title", where)
-    cache["disclosure.labels"] = index
     return index
 
 
@@ -447,16 +412,14 @@ _SKIP_TAGS = frozenset({"script", "style", "nav", "header", "footer", "noscript"
 _URLISH = re.compile(r"@|https?://|www\.", re.I)
 
 
+@view
 def main_text(page) -> str:
-    """The page's visible text without navigation, breadcrumb, footer and link-only labels (cached).
+    """The page's visible text without navigation, breadcrumb, footer and link-only labels 
 
     The nav of a 政府信息公开 page names every sub-column (依申请公开, 法定主动公开内容 …)
     and its footer carries the sponsor's address and telephone: neither may count
     as the content of a guide or a form page. Reads the tree: call it on a few pages only.
     """
-    cached = page.extra.get("main_text")
-    if cached is not None:
-        return cached
     tree = page.tree
     text = ""
     if tree is not None:
@@ -470,7 +433,6 @@ def main_text(page) -> str:
         text = text.replace(foot, " ")
     if len(text) < 80 and len(page.text) > 400:
         text = page.text.replace(foot, " ") if foot else page.text  # unusual markup: fall back
-    page.extra["main_text"] = text
     return text
 
 
@@ -500,13 +462,6 @@ def _mostly_links(el) -> bool:
         return True
     linked = sum(len("".join("".join(a.itertext()).split())) for a in el.iter("a"))
     return linked * 2 >= total
-
-
-def setting_list(profile, check_id: str, key: str, default: list[str]) -> list[str]:
-    value = profile.check_setting(check_id, key, None)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    return list(default)
 
 
 def clip(text: str, start: int, end: int, width: int = 24) -> str:

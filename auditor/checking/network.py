@@ -64,3 +64,29 @@ def state_result(data: dict) -> Result | None:
 
 def pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.1f}%".replace(".0%", "%")
+
+
+def https_record(data: dict):
+    """(record, None) or (None, Result) for the https origin of the ``https`` facts."""
+    early = state_result(data)
+    if early is not None:
+        return None, early
+    if (data.get("ports") or {}).get("https") is None:
+        text, _ = STATE_TEXT["unknown-port"]
+        return None, Result.unknown(text)
+    rec = data.get("https")
+    if rec is None:
+        return None, Result.unknown(T("未能探测 HTTPS 首页（抓取已停止），无法判断",
+                                      "the HTTPS homepage was not probed (the crawl had stopped)"))
+    return rec, None
+
+
+def na_without_https(data: dict):
+    """A Result when the site serves no HTTPS (the certificate and TLS checks then say not applicable)."""
+    early = state_result(data)
+    if early is not None:
+        return early
+    if data.get("state") == "no-https":
+        return Result.not_applicable(T(f"网站未提供 HTTPS（{data.get('error')}），见 https.enabled",
+                                       f"the site serves no HTTPS ({data.get('error')}): see https.enabled"))
+    return None

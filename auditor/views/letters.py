@@ -1,6 +1,6 @@
 """Shared logic of the 互动交流 checks: the 互动交流 column, the consultation channels
 (领导信箱, 我要写信, 网上咨询, 12345 …) and the letters (留言) published with their
-replies. Not a check module.
+replies. A view module.
 
 Letters are read from list pages — a table whose header names 留言时间 and 回复时间 or
 状态 (TRS, ASP/JSP boards), ``<li>`` rows with ``留言时间：… 回复时间：…`` (Hanweb),
@@ -12,20 +12,23 @@ not consultation columns and are left out (2019 互动回应差 veto wording).
 from __future__ import annotations
 
 import re
+import functools
 import statistics
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import lxml.html
 
-from auditor.checking.check import Evidence, T
+from auditor.views.evidence import Evidence, T
 from auditor.views.dates import find_dates
+from auditor.views.listing import JCMS_RECORD
 from auditor.network.urls import resolve
 
-from ._common import compact, homepage_links, judge_link
-from ._disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin, setting_list
-from ._labelled import Vocabulary, fold, is_empty_value, page_pairs
-from ._services import says_nothing
+from auditor.views.page_text import compact, homepage_links, judge_link
+from auditor.views.disclosure import crawl_was_cut, crumbs_of, find_named, html_page, is_thin
+from auditor.views.cache import view
+from auditor.views.labelled import Vocabulary, is_empty_value, page_pairs
+from auditor.views.guides import says_nothing
 
 BOARD_ID = "interaction.message-board"
 RESPONSE_ID = "interaction.response"
@@ -75,6 +78,7 @@ _FORM_HINTS = re.compile(r"留言|咨询|来信|写信|建议|诉求|问题描�
 _FORM_EXCLUDE = re.compile(r"信访|举报|纪检|搜索|检索|search|login|登录|密码", re.I)
 
 
+@functools.cache  # one object: page_pairs results are kept per vocabulary
 def letter_vocab() -> Vocabulary:
     return Vocabulary(LETTER_FIELDS, LETTER_BOUNDARIES)
 
@@ -104,7 +108,7 @@ class Letter:
 
 def _reply_state(status: str) -> tuple[bool | None, bool]:
     """(replied, valid) from a status text."""
-    s = fold(status)
+    s = compact(status)
     if not s:
         return None, True
     if any(w in s for w in INVALID_WORDS):
@@ -123,8 +127,8 @@ def _first_date(text: str, as_of: date | None) -> date | None:
 
 def _excluded(page, words: list[str]) -> bool:
     meta = page.meta
-    ctx = fold(" ".join([page.title, meta.get("columnname", ""), meta.get("columntype", ""), " ".join(crumbs_of(page))]))
-    return any(fold(w) in ctx for w in words)
+    ctx = compact(" ".join([page.title, meta.get("columnname", ""), meta.get("columntype", ""), " ".join(crumbs_of(page))]))
+    return any(compact(w) in ctx for w in words)
 
 
 # -- list pages ------------------------------------------------------------------------------
@@ -160,7 +164,7 @@ def _header_map(cells, vocab: Vocabulary) -> dict[int, str] | None:
     cols: dict[int, str] = {}
     for i, c in enumerate(cells):
         text = _text(c)
-        if len(fold(text)) > 12:
+        if len(compact(text)) > 12:
             return None
         cats = vocab.classify(text)
         if cats:
@@ -299,7 +303,6 @@ def _positional_letters(root, base: str, vocab: Vocabulary, as_of: date, list_ur
     return out
 
 
-_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 
 
 def list_letters(page, tree, as_of: date) -> list[Letter]:
@@ -323,7 +326,7 @@ def list_letters(page, tree, as_of: date) -> list[Letter]:
         body = script.text or ""
         if "<record" not in body:
             continue
-        frags = _RECORD.findall(body)
+        frags = JCMS_RECORD.findall(body)
         if not frags:
             continue
         joined = "".join(frags)
@@ -344,7 +347,7 @@ def list_letters(page, tree, as_of: date) -> list[Letter]:
 # -- detail pages -----------------------------------------------------------------------------
 def detail_letter(page, tree, as_of: date, reply_links: list[str] | None = None) -> Letter | None:
     """The letter a detail page shows, or None when the page shows no 留言时间."""
-    found = page_pairs(page, letter_vocab(), "interaction.pairs", tree)
+    found = page_pairs(page, letter_vocab())
     by: dict[str, list] = {}
     for p in found:
         for c in p.categories:
@@ -385,10 +388,10 @@ def detail_letter(page, tree, as_of: date, reply_links: list[str] | None = None)
 
 def _reply_link(tree, base: str, labels: list[str]) -> str:
     """The link a letter's page shows its answer behind (办理动态, 查看答复 …)."""
-    words = {fold(w) for w in labels}
+    words = {compact(w) for w in labels}
     for a in tree.iter("a"):
         href = a.get("href") or ""
-        if href and not href.startswith(("javascript:", "#")) and fold(_text(a)) in words:
+        if href and not href.startswith(("javascript:", "#")) and compact(_text(a)) in words:
             return resolve(base, href) or ""
     return ""
 
@@ -419,33 +422,46 @@ class LetterScan:
     capped: int = 0
 
 
-def letters_of(snap, profile) -> LetterScan:
-    cache = snap.__dict__.setdefault("_derived", {})
-    key = ("interaction.letters", id(profile))
-    if key not in cache:
-        cache[key] = _scan_letters(snap, profile)
-    return cache[key]
-
-
 DEFAULT_LETTER_CONTEXT = ["互动", "信箱", "咨询", "留言", "来信", "问政", "投诉", "诉求", "建言", "写信", "hdjl", "hudong",
                           "liuyan", "xinxiang", "zxts", "ldxx", "gbook", "guestbook", "message", "letter", "consult",
                           "mailbox", "szxx", "wsdc", "zxzx", "wszx"]
 
 
+@dataclass(frozen=True)
+class LetterSettings:
+    """Where letters and channels are looked for: the parameters of this module's views
+    (hashable: a view's key). The interaction checks build one from their settings
+    (auditor.checking.view_settings.letter_settings)."""
+
+    column_keywords: tuple[str, ...] = tuple(DEFAULT_INTERACTION_KEYWORDS)
+    channel_labels: tuple[str, ...] = tuple(DEFAULT_CHANNEL_LABELS)
+    channel_exclude: tuple[str, ...] = tuple(DEFAULT_CHANNEL_EXCLUDE)
+    exclude_columns: tuple[str, ...] = tuple(DEFAULT_EXCLUDE_COLUMNS)
+    letter_context: tuple[str, ...] = tuple(DEFAULT_LETTER_CONTEXT)
+    max_detail_pages: int = DEFAULT_MAX_DETAIL_PAGES
+    reply_link_labels: tuple[str, ...] = tuple(DEFAULT_REPLY_LINKS)
+
+
+@view
+def letters_of(snap, profile, settings: LetterSettings = LetterSettings()) -> LetterScan:
+    """The letters (留言) the site publishes, read from its interaction pages."""
+    return _scan_letters(snap, profile, settings)
+
+
 def _letter_context(page, words: list[str]) -> bool:
     """Whether a page sits in an interaction column (title, meta, breadcrumb, URL)."""
     meta = page.meta
-    ctx = fold(" ".join([page.title, meta.get("columnname", ""), meta.get("columntype", ""), " ".join(crumbs_of(page))]))
+    ctx = compact(" ".join([page.title, meta.get("columnname", ""), meta.get("columntype", ""), " ".join(crumbs_of(page))]))
     url = page.final_url.lower()
     return any((w in url) if w.isascii() else (w in ctx) for w in words)
 
 
-def _scan_letters(snap, profile) -> LetterScan:
+def _scan_letters(snap, profile, settings: LetterSettings) -> LetterScan:
     as_of = snap.as_of
-    exclude = setting_list(profile, RESPONSE_ID, "exclude_columns", DEFAULT_EXCLUDE_COLUMNS)
-    context = setting_list(profile, RESPONSE_ID, "letter_context", DEFAULT_LETTER_CONTEXT)
-    cap = int(profile.check_setting(RESPONSE_ID, "max_detail_pages", DEFAULT_MAX_DETAIL_PAGES))
-    reply_links = setting_list(profile, RESPONSE_ID, "reply_link_labels", DEFAULT_REPLY_LINKS)
+    exclude = list(settings.exclude_columns)
+    context = list(settings.letter_context)
+    cap = int(settings.max_detail_pages)
+    reply_links = list(settings.reply_link_labels)
     out = LetterScan()
     lists: dict = {}
     details: list[Letter] = []
@@ -562,13 +578,10 @@ class Channel:
                         else f"“{self.label}”{state}", T(what, "consultation entry" if self.kind == "link" else "letter form"))
 
 
-def interaction_column(snap, profile):
+@view
+def interaction_column(snap, profile, settings: LetterSettings = LetterSettings()):
     """(Named, page or None) of the 互动交流 column, or (None, None)."""
-    cache = snap.__dict__.setdefault("_derived", {})
-    key = ("interaction.column", id(profile))
-    if key in cache:
-        return cache[key]
-    words = setting_list(profile, BOARD_ID, "column_keywords", DEFAULT_INTERACTION_KEYWORDS)
+    words = list(settings.column_keywords)
     named = find_named(snap, profile, "interaction", words, ["访谈", "征集"])
     home = snap.homepage
     home_url = home.final_url if home is not None else ""
@@ -580,7 +593,6 @@ def interaction_column(snap, profile):
             continue
         result = (n, page if page is not None and (not is_thin(page) or says_nothing(page.text)) else None)
         break
-    cache[key] = result
     return result
 
 
@@ -610,10 +622,10 @@ def _rank(label: str, labels: list[str]) -> int:
     return next((i for i, l in enumerate(labels) if compact(l) in t), len(labels))
 
 
-def find_channels(snap, profile, pages) -> tuple[list[Channel], list[Channel]]:
+def find_channels(snap, profile, pages, settings: LetterSettings = LetterSettings()) -> tuple[list[Channel], list[Channel]]:
     """(channels, excluded channels) linked or embedded on ``pages`` [(where, links, forms)]."""
-    labels = setting_list(profile, BOARD_ID, "channel_labels", DEFAULT_CHANNEL_LABELS)
-    exclude = setting_list(profile, BOARD_ID, "channel_exclude", DEFAULT_CHANNEL_EXCLUDE)
+    labels = list(settings.channel_labels)
+    exclude = list(settings.channel_exclude)
     found: dict[str, Channel] = {}
     excluded: dict[str, Channel] = {}
     kinds: dict[str, str | None] = {}
@@ -652,7 +664,7 @@ def clip_label(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def channel_pages(snap, profile, everywhere: bool = False):
+def channel_pages(snap, profile, everywhere: bool = False, settings: LetterSettings = LetterSettings()):
     """Pages searched for channels: the homepage (and its frames), the 互动交流 column, the pages
     its channel links lead to; with ``everywhere``, every crawled page."""
     out = []
@@ -660,7 +672,7 @@ def channel_pages(snap, profile, everywhere: bool = False):
     if home is not None and home.facts is not None:
         forms = list(home.forms)
         out.append((home.final_url, homepage_links(snap), forms))
-    named, page = interaction_column(snap, profile)
+    named, page = interaction_column(snap, profile, settings)
     if page is not None:
         out.append((page.final_url, list(page.links), list(page.forms)))
     if everywhere:
