@@ -105,6 +105,12 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler) -> AuditO
     problems = list(registry.problems)
     if isinstance(facts.get("render"), GatherError):  # e.g. no chromium: say how to get one
         problems.append(f"render skipped: {facts['render'].message}")
+    if config.pdf or crawler.renderer is not None:
+        from auditor.crawl.browser import cjk_font_problem
+
+        font = cjk_font_problem()  # the audit goes on; the report says once what to install
+        if font:
+            problems.append(font)
     robots = snapshot.robots
     if robots.get("state") == "unreachable" and not robots.get("ignored"):
         problems.append(f"robots.txt could not be read ({robots.get('error')}): as RFC 9309 asks, "

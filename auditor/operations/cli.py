@@ -439,7 +439,7 @@ def cmd_audit(args, url: str) -> int:
               file=sys.stderr)
         return EXIT_CANNOT
     for problem in report.get("problems") or []:
-        if problem.startswith(("history ", "pdf ", "render ")):
+        if problem.startswith(("history ", "pdf ", "render ", "font ")):
             print(f"gov-audit: warning: {problem}", file=sys.stderr)
     if baseline is not None:
         return _baseline_gate(report, baseline, args)
