@@ -283,6 +283,17 @@ def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html"
     paths: dict[str, Path] = {}
     for fmt in formats:
         path = out_dir / FILES[fmt]
+        if fmt in ("xlsx", "csv"):
+            from reports.sheet import findings_rows, sheet_note, write_csv, write_xlsx
+
+            header, rows = findings_rows(report, lang)
+            if fmt == "xlsx":
+                write_xlsx(header, rows, path, title="问题清单" if lang == "zh" else "Problems",
+                           note=sheet_note(report, lang))
+            else:
+                write_csv(header, rows, path)
+            paths[fmt] = path
+            continue
         if fmt == "json":
             text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
         elif fmt == "html":

@@ -178,7 +178,8 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="gate only on regressions against this earlier report.json")
     o = p.add_argument_group("outputs and history")
     o.add_argument("--format", type=_formats, default=("html", "json"), metavar="LIST",
-                   help="outputs to write, comma-separated: html,json,junit,md (default html,json)")
+                   help="outputs to write, comma-separated: html,json,junit,md,xlsx,csv (default html,json); "
+                        "xlsx/csv: the 问题清单 as a sheet to assign and track")
     o.add_argument("--junit-warn", choices=("pass", "fail", "skip"), default="pass",
                    help="how JUnit reports a warning: a pass with system-out (default), a failure or a skip")
     o.add_argument("--history", default=None, metavar="DB",
@@ -239,6 +240,9 @@ def add_fleet_commands(sub) -> None:
     df.add_argument("new", help="the later report.json")
     df.add_argument("--html", metavar="FILE", help="also write the comparison as a self-contained HTML page")
     df.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    df.add_argument("--xlsx", metavar="FILE", help="also write the newer audit's 问题清单 as a spreadsheet, each row "
+                    "marked 新增/仍存在, with the older problems now passing marked 已整改")
+    df.add_argument("--csv", metavar="FILE", help="the same sheet as CSV (UTF-8 with BOM, opens in Excel)")
     df.add_argument("--fail-on-regression", action="store_true", help="exit 1 when anything got worse")
     df.add_argument("--lang", choices=("zh", "en"), default="zh")
     m = sub.add_parser("monitor", help="probe a homepage on a schedule and store the probes (for site.uptime)")
@@ -384,7 +388,8 @@ def _print_summary(report: dict, paths: dict, lang: str) -> None:
         print(f"  {counts['fail']} fail, {counts['warn']} warn, {counts['pass']} pass, "
               f"{counts['unknown']} unknown, {counts['na']} n/a, {counts['error']} error; "
               f"{report['crawl']['pages']} pages in {report['crawl']['duration']} s")
-        for key, label in (("html", "scorecard"), ("json", "results"), ("junit", "junit"), ("md", "summary"), ("pdf", "pdf")):
+        for key, label in (("html", "scorecard"), ("json", "results"), ("junit", "junit"), ("md", "summary"), ("pdf", "pdf"),
+                           ("xlsx", "sheet"), ("csv", "csv")):
             if key in paths:
                 print(f"  {label + ':':<10} {paths[key]}")
     else:
@@ -393,7 +398,8 @@ def _print_summary(report: dict, paths: dict, lang: str) -> None:
         print(f"  不通过 {counts['fail']}，警告 {counts['warn']}，通过 {counts['pass']}，"
               f"无法判断 {counts['unknown']}，不适用 {counts['na']}，出错 {counts['error']}；"
               f"抓取 {report['crawl']['pages']} 页，用时 {report['crawl']['duration']} 秒")
-        for key, label in (("html", "检查报告"), ("json", "结果数据"), ("junit", "JUnit"), ("md", "摘要"), ("pdf", "PDF")):
+        for key, label in (("html", "检查报告"), ("json", "结果数据"), ("junit", "JUnit"), ("md", "摘要"), ("pdf", "PDF"),
+                           ("xlsx", "问题清单"), ("csv", "问题清单 CSV")):
             if key in paths:
                 print(f"  {label}：{paths[key]}")
     if report.get("partial"):
@@ -513,12 +519,28 @@ def cmd_diff(args) -> int:
             target.write_text(render_diff_html(d, args.lang), "utf-8")
         except OSError as exc:
             raise CliError(f"cannot write --html {target}: {exc.strerror or exc}")
+    for option, target in (("--xlsx", args.xlsx), ("--csv", args.csv)):
+        if target:
+            _write_diff_sheet(option, Path(target), old, new, args.lang)
     regressions = d.regressions()
     if args.fail_on_regression and regressions:
         for r in regressions:
             print(f"gov-audit: regression: {r}", file=sys.stderr)
         return EXIT_GATE
     return EXIT_OK
+
+
+def _write_diff_sheet(option: str, target: Path, old: dict, new: dict, lang: str) -> None:
+    from reports.sheet import diff_rows, sheet_note, write_csv, write_xlsx
+
+    header, rows = diff_rows(old, new, lang)
+    try:
+        if option == "--xlsx":
+            write_xlsx(header, rows, target, title="整改对比" if lang == "zh" else "Progress", note=sheet_note(new, lang))
+        else:
+            write_csv(header, rows, target)
+    except OSError as exc:
+        raise CliError(f"cannot write {option} {target}: {exc.strerror or exc}")
 
 
 def cmd_monitor(args) -> int:
