@@ -53,7 +53,7 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     selected = [c for c in registry.select(config.only, config.skip) if profile.check_enabled(c.id)]
     if not selected:
         raise NoChecksSelected("no check matches --only/--skip")
-    crawl = config.crawl
+    crawl = with_contact(config.crawl, profile)
     mode = render_mode(config, selected)
     axe = (0, 0)
     if mode != "never" and any("axe" in c.gatherers for c in selected):
@@ -69,6 +69,22 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     finally:
         if crawler.renderer is not None:
             crawler.renderer.close()
+
+
+def with_contact(crawl: CrawlOptions, profile: Profile) -> CrawlOptions:
+    """The crawl options with the profile's [crawl] contact in the User-Agent, unless one was given."""
+    from auditor.checking.profile import ProfileError
+    from auditor.network.fetch import user_agent_for
+
+    contact = profile.get("crawl.contact")
+    if crawl.user_agent or not contact:
+        return crawl
+    try:
+        if not isinstance(contact, str):
+            raise ValueError("it must be a string")
+        return dataclasses.replace(crawl, user_agent=user_agent_for(contact))
+    except ValueError as exc:
+        raise ProfileError(f"profile {profile.name}: [crawl] contact: {exc}") from None
 
 
 # Gatherers that only probe the network: checks reading nothing else gain nothing from a browser.

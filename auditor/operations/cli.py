@@ -127,6 +127,25 @@ def _ca_bundle(text):
     return os.path.abspath(text)
 
 
+def _contact(text):
+    from auditor.network.fetch import parse_contact
+
+    try:
+        parse_contact(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--contact: {exc}")
+    return text.strip()
+
+
+def _agent(args) -> str | None:
+    """--user-agent as given, else the default one with --contact's address (None: the audit decides)."""
+    from auditor.network.fetch import user_agent_for
+
+    if args.user_agent:
+        return args.user_agent
+    return user_agent_for(args.contact) if getattr(args, "contact", None) else None
+
+
 def _globs(values):
     out = []
     for v in values or []:
@@ -151,6 +170,9 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--time-budget", type=_positive_float("--time-budget"), default=None,
                    metavar="SECONDS", help="stop crawling after this long and report what was gathered")
     g.add_argument("--user-agent", default=None, help="User-Agent header (default names gov-audit)")
+    g.add_argument("--contact", type=_contact, default=None, metavar="EMAIL|URL",
+                   help="your e-mail or web page, put in the User-Agent so the site's team can reach you "
+                        "(default: the profile's [crawl] contact, else none)")
     g.add_argument("--max-page-size", type=_positive_float("--max-page-size", 1024), default=5.0,
                    metavar="MB", help="bytes kept per response, after decompression (default 5 MB)")
     g.add_argument("--ignore-robots", action="store_true",
@@ -254,6 +276,8 @@ def add_fleet_commands(sub) -> None:
     m.add_argument("--timeout", type=_positive_float("--timeout", 600), default=15.0,
                    help="seconds a probe may take before it counts as failed (default 15, the 国办 limit)")
     m.add_argument("--user-agent", default=None, help="User-Agent header (default names gov-audit)")
+    m.add_argument("--contact", type=_contact, default=None, metavar="EMAIL|URL",
+                   help="your e-mail or web page, put in the User-Agent")
     m.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     add_network_options(m, "network (every probe)")
     f = sub.add_parser("fleet", help="audit every site of a CSV file and rank them")
@@ -279,6 +303,8 @@ def add_fleet_commands(sub) -> None:
                    help="render pages in the system chromium, as 'audit' does (default auto; "
                         "each worker runs one browser while it audits a site)")
     f.add_argument("--user-agent", default=None)
+    f.add_argument("--contact", type=_contact, default=None, metavar="EMAIL|URL",
+                   help="your e-mail or web page, put in the User-Agent (default: each profile's [crawl] contact)")
     f.add_argument("--profile", default=None, help="profile for rows without one (default: generic)")
     f.add_argument("--only", action="append", metavar="GLOB")
     f.add_argument("--skip", action="append", metavar="GLOB")
@@ -338,7 +364,7 @@ class ProgressLine:
 def _config(args) -> AuditConfig:
     crawl = CrawlOptions(
         max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
-        rate=args.rate if args.rate is not None else DEFAULT_RATE, timeout=args.timeout, user_agent=args.user_agent,
+        rate=args.rate if args.rate is not None else DEFAULT_RATE, timeout=args.timeout, user_agent=_agent(args),
         max_bytes=int(args.max_page_size * 1024 * 1024), time_budget=args.time_budget,
         ignore_robots=args.ignore_robots, link_check_depth=args.link_check_depth,
         max_per_pattern=args.max_per_pattern, extra_hosts=tuple(args.also_host), **network_options(args))
@@ -428,7 +454,7 @@ def cmd_audit(args, url: str) -> int:
     progress = ProgressLine(args.lang, enabled=not args.quiet and sys.stderr.isatty())
     try:
         outcome = run_audit(url, config, out, on_progress=progress, profile=profile)
-    except NoChecksSelected as exc:
+    except (NoChecksSelected, ProfileError) as exc:
         raise CliError(str(exc))
     finally:
         progress.done()
@@ -554,7 +580,7 @@ def cmd_monitor(args) -> int:
               "the 国办 rule needs; site.uptime will stay 'unknown'", file=sys.stderr)
     try:
         mon = run_monitor(url, args.history, every=args.every, count=args.count, timeout=args.timeout,
-                          user_agent=args.user_agent, quiet=args.quiet, **network_options(args))
+                          user_agent=_agent(args), quiet=args.quiet, **network_options(args))
     except (MonitorError, HistoryError) as exc:
         raise CliError(str(exc))
     if not args.quiet:
@@ -586,7 +612,7 @@ def cmd_fleet(args) -> int:
     if args.history:
         _check_history(args.history)
     crawl = CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
-                         rate=args.host_rate, timeout=args.timeout, user_agent=args.user_agent,
+                         rate=args.host_rate, timeout=args.timeout, user_agent=_agent(args),
                          link_check_depth=args.link_check_depth, render=args.render, **network_options(args))
     job = FleetJob(crawl=asdict(crawl), profile=args.profile, only=_globs(args.only), skip=_globs(args.skip),
                    lang=args.lang, as_of=args.as_of.isoformat() if args.as_of else None,
