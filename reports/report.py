@@ -173,7 +173,7 @@ def conclusion(report: dict, lang: str) -> str:
             text = f"{verdict}: score {score} {'reaches' if score >= line else 'is below'} the pass line {line:g}"
         if veto:
             text += (", but" if score is not None and score >= line else ", and") + " the veto item " \
-                + ", ".join(f"“{v}”" for v in veto) + " failed"
+                + ", ".join(f'"{v}"' for v in veto) + " failed"
         else:
             text += "; no veto item failed"
         return text + "."

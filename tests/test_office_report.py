@@ -136,9 +136,11 @@ def test_scorecard_opens_with_conclusion_coverage_and_ranked_list():
         assert word in first
     # Without crawl.coverage the line is made from the crawl's own figures.
     del report["crawl"]["coverage"]
-    first = render_html(report, "en").split("Findings")[0]
+    from html import unescape
+
+    first = unescape(render_html(report, "en").split("Findings")[0])
     assert "71 pages fetched" in first and "76% of the check weight judged" in first
-    assert "Fail: score 65.0 reaches the pass line 60, but the veto item “Check interaction.p01” failed." in first
+    assert "Fail: score 65.0 reaches the pass line 60, but the veto item \"Check interaction.p01\" failed." in first
 
 
 def test_a_clean_site_says_there_is_nothing_to_fix():
