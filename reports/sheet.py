@@ -146,13 +146,20 @@ def write_xlsx(header: list[str], rows: list[list[str]], path: Path, *, title: s
             if header[col - 1] in (HEADERS["zh"][5], HEADERS["en"][5]) and value.startswith(("http://", "https://")):
                 cell.hyperlink = value
     widths = dict(zip(HEADERS["zh"], WIDTHS)) | dict(zip(HEADERS["en"], WIDTHS))
-    for col, name in enumerate(header, 1):
-        ws.column_dimensions[get_column_letter(col)].width = widths.get(name, 12)
+    col_widths = [widths.get(name, 12) for name in header]
+    for col, width in enumerate(col_widths, 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    # Neither Excel nor LibreOffice grows a row for wrapped text written by a library: set it.
+    for r, row in enumerate(rows, start + 1):
+        lines = max((_lines(str(v), w) for v, w in zip(row, col_widths)), default=1)
+        ws.row_dimensions[r].height = 15 * min(lines, 8)
     ws.freeze_panes = ws.cell(row=start + 1, column=1)
     if rows:
         ws.auto_filter.ref = f"A{start}:{get_column_letter(len(header))}{start + len(rows)}"
     ws.print_options.gridLines = True
+    ws.print_title_rows = f"{start}:{start}"
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -160,6 +167,14 @@ def write_xlsx(header: list[str], rows: list[list[str]], path: Path, *, title: s
     wb.save(buf)
     _replace(path, buf.getvalue())
     return path
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell needs: a CJK character is two columns wide, others one."""
+    import unicodedata
+
+    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return max(1, -(-units // max(int(width) - 1, 1)))
 
 
 def sheet_note(report: dict, lang: str) -> str:

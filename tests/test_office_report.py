@@ -134,6 +134,12 @@ def test_scorecard_opens_with_conclusion_coverage_and_ranked_list():
     assert order == [a["id"] for a in report["actions"]] and order[0] == "interaction.p01"
     for word in ("整改建议", "整改期限", "页面/栏目", "立即整改（5个工作日内）"):
         assert word in first
+    # Column names and evidence come from crawled pages: shown as text only.
+    report["actions"][0]["column"] = "<script>alert(1)</script>"
+    report["actions"][0]["url"] = "javascript:alert(2)"
+    hostile = render_html(report, "zh")
+    assert "<script>alert" not in hostile and "&lt;script&gt;alert(1)" in hostile
+    assert 'href="javascript:' not in hostile
     # Without crawl.coverage the line is made from the crawl's own figures.
     del report["crawl"]["coverage"]
     from html import unescape

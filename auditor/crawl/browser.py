@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Iterator
 
 INSTALL_HINT = "install it with: apt-get install -y chromium"
@@ -43,6 +44,12 @@ def chinese_fonts(env: dict | None = None) -> list[str]:
     return sorted(families)
 
 
+@lru_cache(maxsize=4)
+def _have_chinese_font(fontconfig_file: str) -> bool:
+    """Asked once per process (and fontconfig file): a fleet worker audits many sites."""
+    return bool(chinese_fonts())
+
+
 def _chinese_font_files() -> list[str]:
     from pathlib import Path
 
@@ -57,7 +64,7 @@ def _chinese_font_files() -> list[str]:
 
 def cjk_font_problem(env: dict | None = None) -> str | None:
     """None when a Chinese font is installed, else one line saying what goes wrong and the package."""
-    if chinese_fonts(env):
+    if (_have_chinese_font(os.environ.get("FONTCONFIG_FILE", "")) if env is None else chinese_fonts(env)):
         return None
     return ("font missing: no Chinese (CJK) font is installed, so Chinese text in the PDF scorecard and the "
             f"homepage screenshots shows as empty boxes; {FONT_HINT}")
