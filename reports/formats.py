@@ -1,5 +1,6 @@
 """Output formats beyond the scorecard: JUnit XML for CI test reports, Markdown for
-job summaries and merge-request notes. ``report.write_outputs`` writes the formats
+job summaries and merge-request notes, the 问题清单 as a spreadsheet (xlsx) or CSV for the
+office (reports.sheet). ``report.write_outputs`` writes the formats
 asked for (``gov-audit audit --format html,json,junit,md``).
 """
 from __future__ import annotations
@@ -7,9 +8,10 @@ from __future__ import annotations
 import re
 
 #: format name -> file written in the output folder
-FILES = {"html": "scorecard.html", "json": "report.json", "junit": "junit.xml", "md": "summary.md"}
+FILES = {"html": "scorecard.html", "json": "report.json", "junit": "junit.xml", "md": "summary.md",
+         "xlsx": "findings.xlsx", "csv": "findings.csv"}
 DEFAULT_FORMATS = ("html", "json")
-ALIASES = {"markdown": "md", "xml": "junit", "junit-xml": "junit", "htm": "html"}
+ALIASES = {"markdown": "md", "xml": "junit", "junit-xml": "junit", "htm": "html", "excel": "xlsx"}
 
 # Characters XML 1.0 cannot carry at all (crawled pages do contain them).
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

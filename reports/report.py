@@ -16,6 +16,7 @@ from auditor.checking.profile import Profile
 from auditor.checking.runner import CheckRun
 from auditor.checking.scoring import Scorecard
 from auditor.crawl.snapshot import Snapshot
+from reports.actions import actions_of, build_actions
 
 SCHEMA_VERSION = "1.1"
 
@@ -53,7 +54,7 @@ def build_report(snapshot: Snapshot, runs: list[CheckRun], card: Scorecard, prof
             "details": res.details,
             "duration_ms": round(run.duration * 1000, 1),
         })
-    return {
+    report = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "gov-audit", "version": __version__},
         "site": {
@@ -98,6 +99,9 @@ def build_report(snapshot: Snapshot, runs: list[CheckRun], card: Scorecard, prof
         },
         "problems": list(problems or []),
     }
+    # The 问题清单 the scorecard opens with and the spreadsheet lists (reports.actions).
+    report["actions"] = build_actions(report, snapshot, profile)
+    return report
 
 
 def render_summary(snapshot) -> dict:
@@ -135,6 +139,7 @@ def render_html(report: dict, lang: str = "zh", history: dict | None = None,
     env.filters["safe_href"] = safe_href
     env.filters["local_time"] = _beijing_time
     env.filters["marks"] = lambda text: _spell_marks(text, lang)
+    env.filters["short_url"] = lambda url: _short_url(url, report.get("site", {}).get("url", ""))
     tpl = env.get_template("scorecard.html.j2")
     checks = sorted(report["checks"], key=lambda c: (STATUS_ORDER.get(c["status"], 9), -c["weight"], c["id"]))
     by_cat: dict[str, list[dict]] = {}
@@ -149,7 +154,69 @@ def render_html(report: dict, lang: str = "zh", history: dict | None = None,
                       confidence={k: v.get(lang) for k, v in CONFIDENCE.items()},
                       trend=_trend_view(report, history),
                       screenshots=screenshots or None,
+                      actions=actions_of(report), conclusion=conclusion(report, lang),
+                      coverage_line=coverage_line(report, lang),
                       verdict_names={k: v.get(lang) for k, v in VERDICT_TEXT.items()})
+
+
+def conclusion(report: dict, lang: str) -> str:
+    """The first sentence an office reads: the verdict, the score against the pass line, the failed veto items."""
+    titles = {c["id"]: (c.get("title") or {}) for c in report.get("checks") or []}
+    veto = [(titles.get(v) or {}).get(lang) or (titles.get(v) or {}).get("zh") or v
+            for v in (report.get("veto") or {}).get("checks") or []]
+    score, line = report.get("score"), float(report.get("pass_line", 60))
+    verdict = VERDICT_TEXT[report["verdict"]].get(lang)
+    if lang == "en":
+        if score is None:
+            text = f"{verdict}: no score, nothing could be judged"
+        else:
+            text = f"{verdict}: score {score} {'reaches' if score >= line else 'is below'} the pass line {line:g}"
+        if veto:
+            text += (", but" if score is not None and score >= line else ", and") + " the veto item " \
+                + ", ".join(f'"{v}"' for v in veto) + " failed"
+        else:
+            text += "; no veto item failed"
+        return text + "."
+    if score is None:
+        text = f"{verdict}：没有可判定的检查项，无法计分"
+    else:
+        text = f"{verdict}：总分 {score}，{'达到' if score >= line else '低于'}合格线 {line:g}"
+    if veto:
+        text += ("，但" if score is not None and score >= line else "，且") + "单项否决项" \
+            + "、".join(f"“{v}”" for v in veto) + "不通过"
+    else:
+        text += "；无单项否决项不通过"
+    return text + "。"
+
+
+def coverage_line(report: dict, lang: str) -> str:
+    """The crawl's coverage in one line: crawl.coverage.summary when the report has it."""
+    crawl = report.get("crawl") or {}
+    summary = (crawl.get("coverage") or {}).get("summary") if isinstance(crawl.get("coverage"), dict) else None
+    if isinstance(summary, dict) and (summary.get(lang) or summary.get("zh")):
+        return str(summary.get(lang) or summary.get("zh"))
+    counts = report.get("counts") or {}
+    judged = round(float(report.get("coverage") or 0) * 100)
+    pages, links = crawl.get("pages", 0), crawl.get("link_checks", 0)
+    undetermined = counts.get("unknown", 0) + counts.get("error", 0)
+    if lang == "en":
+        return (f"{pages} pages fetched, {links} more links checked; {judged}% of the check weight judged, "
+                f"{undetermined} check(s) could not be determined" + ("; the crawl did not finish" if report.get("partial") else ""))
+    return (f"抓取 {pages} 个页面，另检查链接 {links} 个；可判定比例 {judged}%，{undetermined} 项无法判断"
+            + ("；抓取未完成" if report.get("partial") else ""))
+
+
+def _short_url(url: str, site: str) -> str:
+    """A URL on the audited site as its path (the table is narrow); others in full."""
+    from urllib.parse import urlsplit
+
+    try:
+        a, b = urlsplit(url), urlsplit(site)
+    except ValueError:
+        return url
+    if a.netloc and a.netloc == b.netloc:
+        return (a.path or "/") + (f"?{a.query}" if a.query else "")
+    return url
 
 
 def _trend_view(report: dict, history: dict | None) -> dict | None:
@@ -225,6 +292,17 @@ def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html"
     paths: dict[str, Path] = {}
     for fmt in formats:
         path = out_dir / FILES[fmt]
+        if fmt in ("xlsx", "csv"):
+            from reports.sheet import findings_rows, sheet_note, write_csv, write_xlsx
+
+            header, rows = findings_rows(report, lang)
+            if fmt == "xlsx":
+                write_xlsx(header, rows, path, title="问题清单" if lang == "zh" else "Problems",
+                           note=sheet_note(report, lang))
+            else:
+                write_csv(header, rows, path)
+            paths[fmt] = path
+            continue
         if fmt == "json":
             text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
         elif fmt == "html":
@@ -256,6 +334,10 @@ UI = {
         "confidence": "规则确定性", "pass_line": "合格线", "not_judged": "未判定",
         "counts": "结果统计", "veto_item": "否决项", "excerpt": "摘录", "more_evidence": "条证据未显示",
         "out_of_scope": "说明：本报告由自动检查生成，人工核查项（如严重表述错误、舆情回应）不在自动检查范围内。",
+        "actions": "问题清单", "n_items": "项", "rank": "序号", "result": "结论", "problem": "问题", "page_column": "页面/栏目",
+        "evidence_line": "证据", "time_limit": "整改期限", "points": "分", "coverage_line": "抓取覆盖：",
+        "no_actions": "未发现需要整改的问题（不通过或警告）。",
+        "actions_note": "按单项否决、扣分多少排序；“−N 分”为该项对总分的影响；整改期限为建议，依检查配置。完整证据与依据条款见后文检查结果明细。",
         "trend": "历次检查", "trend_runs": "次检查", "trend_from": "自", "recent": "近期结果",
         "screenshots": "首页截图（浏览器渲染）", "desktop": "电脑端（1280 像素宽）", "phone": "手机端（390×844）",
         "rendered": "浏览器渲染", "rendered_pages": "页", "render_never": "未渲染（--render never）",
@@ -276,6 +358,10 @@ UI = {
         "confidence": "Rule certainty", "pass_line": "Pass line", "not_judged": "not judged",
         "counts": "Results", "veto_item": "veto", "excerpt": "Excerpt", "more_evidence": "more evidence items not shown",
         "out_of_scope": "Note: this report is generated automatically; items that need human judgement (serious wording errors, responses to public opinion) are out of its scope.",
+        "actions": "Problems to fix", "n_items": "items", "rank": "No.", "result": "Result", "problem": "Problem", "page_column": "Page / column",
+        "evidence_line": "Evidence", "time_limit": "Time limit", "points": "pts", "coverage_line": "Crawl coverage: ",
+        "no_actions": "No problem to fix (no failure or warning).",
+        "actions_note": "Failed veto items first, then by points lost; \"−N pts\" is what the item costs the overall score; time limits are suggestions from the profile. Full evidence and rules follow in the findings.",
         "trend": "Score history", "trend_runs": "runs", "trend_from": "since", "recent": "Recent results",
         "screenshots": "Homepage screenshots (rendered)", "desktop": "Desktop (1280 px wide)", "phone": "Phone (390×844)",
         "rendered": "Rendered in the browser", "rendered_pages": "pages", "render_never": "not rendered (--render never)",

@@ -7,6 +7,7 @@ error means.
 from __future__ import annotations
 
 import http.client
+import re
 import dataclasses
 import socket
 import ssl
@@ -28,8 +29,31 @@ from auditor.network.ratelimit import RateLimiter
 from auditor.network.urls import host_of, resolve
 from auditor.network.watchdog import WATCHDOG, set_deadline
 
-DEFAULT_USER_AGENT = (f"Mozilla/5.0 (compatible; gov-audit/{__version__}; "
-                      "+https://github.com/gov-audit/gov-audit)")
+# Names the tool and what it does, and no web address: the project has no public page to point
+# to, and a link that does not resolve only makes a site's team suspicious. --contact (or the
+# profile's [crawl] contact) adds the operator's e-mail or page, as polite crawlers do.
+DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; gov-audit/{__version__}; government website compliance audit)"
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def parse_contact(text: str) -> str:
+    """An operator contact for the User-Agent: an e-mail address or an http(s) URL, returned as
+    ``mailto:…`` or the URL; ValueError with a one-line reason otherwise."""
+    value = (text or "").strip()
+    if _EMAIL.match(value):
+        return f"mailto:{value}"
+    if value.lower().startswith("mailto:") and _EMAIL.match(value[7:]):
+        return value
+    if re.match(r"^https?://[^\s()<>;\"\\]+$", value, re.I) and urlsplit(value).hostname:
+        return value
+    raise ValueError(f"contact must be an e-mail address or an http(s) URL without spaces, not {text!r}")
+
+
+def user_agent_for(contact: str | None = None) -> str:
+    """The User-Agent: the default, with ``+contact`` when the operator gives one."""
+    if not contact:
+        return DEFAULT_USER_AGENT
+    return f"Mozilla/5.0 (compatible; gov-audit/{__version__}; +{parse_contact(contact)})"
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 BLOCK_STATUSES = (403, 429, 503, 405, 412, 418, 521, 555)

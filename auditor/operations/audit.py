@@ -54,7 +54,7 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     selected = [c for c in registry.select(config.only, config.skip) if profile.check_enabled(c.id)]
     if not selected:
         raise NoChecksSelected("no check matches --only/--skip")
-    crawl = config.crawl
+    crawl = with_contact(config.crawl, profile)
     mode = render_mode(config, selected)
     # What the checks hand their gatherers (sample sizes, probes): from every registered check,
     # so a gatherer has its settings whichever checks are selected.
@@ -73,6 +73,22 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     finally:
         if crawler.renderer is not None:
             crawler.renderer.close()
+
+
+def with_contact(crawl: CrawlOptions, profile: Profile) -> CrawlOptions:
+    """The crawl options with the profile's [crawl] contact in the User-Agent, unless one was given."""
+    from auditor.checking.profile import ProfileError
+    from auditor.network.fetch import user_agent_for
+
+    contact = profile.get("crawl.contact")
+    if crawl.user_agent or not contact:
+        return crawl
+    try:
+        if not isinstance(contact, str):
+            raise ValueError("it must be a string")
+        return dataclasses.replace(crawl, user_agent=user_agent_for(contact))
+    except ValueError as exc:
+        raise ProfileError(f"profile {profile.name}: [crawl] contact: {exc}") from None
 
 
 # Gatherers that only probe the network: checks reading nothing else gain nothing from a browser.
@@ -110,6 +126,12 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -
     problems = list(registry.problems)
     if isinstance(facts.get("render"), GatherError):  # e.g. no chromium: say how to get one
         problems.append(f"render skipped: {facts['render'].message}")
+    if config.pdf or crawler.renderer is not None:
+        from auditor.crawl.browser import cjk_font_problem
+
+        font = cjk_font_problem()  # the audit goes on; the report says once what to install
+        if font:
+            problems.append(font)
     robots = snapshot.robots
     if robots.get("state") == "unreachable" and not robots.get("ignored"):
         problems.append(f"robots.txt could not be read ({robots.get('error')}): as RFC 9309 asks, "

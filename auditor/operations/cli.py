@@ -128,6 +128,25 @@ def _ca_bundle(text):
     return os.path.abspath(text)
 
 
+def _contact(text):
+    from auditor.network.fetch import parse_contact
+
+    try:
+        parse_contact(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--contact: {exc}")
+    return text.strip()
+
+
+def _agent(args) -> str | None:
+    """--user-agent as given, else the default one with --contact's address (None: the audit decides)."""
+    from auditor.network.fetch import user_agent_for
+
+    if args.user_agent:
+        return args.user_agent
+    return user_agent_for(args.contact) if getattr(args, "contact", None) else None
+
+
 def _globs(values):
     out = []
     for v in values or []:
@@ -152,6 +171,9 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--time-budget", type=_positive_float("--time-budget"), default=None,
                    metavar="SECONDS", help="stop crawling after this long and report what was gathered")
     g.add_argument("--user-agent", default=None, help="User-Agent header (default names gov-audit)")
+    g.add_argument("--contact", type=_contact, default=None, metavar="EMAIL|URL",
+                   help="your e-mail or web page, put in the User-Agent so the site's team can reach you "
+                        "(default: the profile's [crawl] contact, else none)")
     g.add_argument("--max-page-size", type=_positive_float("--max-page-size", 1024), default=5.0,
                    metavar="MB", help="bytes kept per response, after decompression (default 5 MB)")
     g.add_argument("--ignore-robots", action="store_true",
@@ -179,7 +201,8 @@ def add_audit_options(p: argparse.ArgumentParser) -> None:
                    help="gate only on regressions against this earlier report.json")
     o = p.add_argument_group("outputs and history")
     o.add_argument("--format", type=_formats, default=("html", "json"), metavar="LIST",
-                   help="outputs to write, comma-separated: html,json,junit,md (default html,json)")
+                   help="outputs to write, comma-separated: html,json,junit,md,xlsx,csv (default html,json); "
+                        "xlsx/csv: the 问题清单 as a sheet to assign and track")
     o.add_argument("--junit-warn", choices=("pass", "fail", "skip"), default="pass",
                    help="how JUnit reports a warning: a pass with system-out (default), a failure or a skip")
     o.add_argument("--history", default=None, metavar="DB",
@@ -240,6 +263,9 @@ def add_fleet_commands(sub) -> None:
     df.add_argument("new", help="the later report.json")
     df.add_argument("--html", metavar="FILE", help="also write the comparison as a self-contained HTML page")
     df.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    df.add_argument("--xlsx", metavar="FILE", help="also write the newer audit's 问题清单 as a spreadsheet, each row "
+                    "marked 新增/仍存在, with the older problems now passing marked 已整改")
+    df.add_argument("--csv", metavar="FILE", help="the same sheet as CSV (UTF-8 with BOM, opens in Excel)")
     df.add_argument("--fail-on-regression", action="store_true", help="exit 1 when anything got worse")
     df.add_argument("--lang", choices=("zh", "en"), default="zh")
     m = sub.add_parser("monitor", help="probe a homepage on a schedule and store the probes (for site.uptime)")
@@ -251,6 +277,8 @@ def add_fleet_commands(sub) -> None:
     m.add_argument("--timeout", type=_positive_float("--timeout", 600), default=15.0,
                    help="seconds a probe may take before it counts as failed (default 15, the 国办 limit)")
     m.add_argument("--user-agent", default=None, help="User-Agent header (default names gov-audit)")
+    m.add_argument("--contact", type=_contact, default=None, metavar="EMAIL|URL",
+                   help="your e-mail or web page, put in the User-Agent")
     m.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     add_network_options(m, "network (every probe)")
     f = sub.add_parser("fleet", help="audit every site of a CSV file and rank them")
@@ -276,6 +304,8 @@ def add_fleet_commands(sub) -> None:
                    help="render pages in the system chromium, as 'audit' does (default auto; "
                         "each worker runs one browser while it audits a site)")
     f.add_argument("--user-agent", default=None)
+    f.add_argument("--contact", type=_contact, default=None, metavar="EMAIL|URL",
+                   help="your e-mail or web page, put in the User-Agent (default: each profile's [crawl] contact)")
     f.add_argument("--profile", default=None, help="profile for rows without one (default: generic)")
     f.add_argument("--only", action="append", metavar="GLOB")
     f.add_argument("--skip", action="append", metavar="GLOB")
@@ -335,7 +365,7 @@ class ProgressLine:
 def _config(args) -> AuditConfig:
     crawl = CrawlOptions(
         max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
-        rate=args.rate if args.rate is not None else DEFAULT_RATE, timeout=args.timeout, user_agent=args.user_agent,
+        rate=args.rate if args.rate is not None else DEFAULT_RATE, timeout=args.timeout, user_agent=_agent(args),
         max_bytes=int(args.max_page_size * 1024 * 1024), time_budget=args.time_budget,
         ignore_robots=args.ignore_robots, link_check_depth=args.link_check_depth,
         max_per_pattern=args.max_per_pattern, extra_hosts=tuple(args.also_host), **network_options(args))
@@ -385,7 +415,8 @@ def _print_summary(report: dict, paths: dict, lang: str) -> None:
         print(f"  {counts['fail']} fail, {counts['warn']} warn, {counts['pass']} pass, "
               f"{counts['unknown']} unknown, {counts['na']} n/a, {counts['error']} error; "
               f"{report['crawl']['pages']} pages in {report['crawl']['duration']} s")
-        for key, label in (("html", "scorecard"), ("json", "results"), ("junit", "junit"), ("md", "summary"), ("pdf", "pdf")):
+        for key, label in (("html", "scorecard"), ("json", "results"), ("junit", "junit"), ("md", "summary"), ("pdf", "pdf"),
+                           ("xlsx", "sheet"), ("csv", "csv")):
             if key in paths:
                 print(f"  {label + ':':<10} {paths[key]}")
     else:
@@ -394,7 +425,8 @@ def _print_summary(report: dict, paths: dict, lang: str) -> None:
         print(f"  不通过 {counts['fail']}，警告 {counts['warn']}，通过 {counts['pass']}，"
               f"无法判断 {counts['unknown']}，不适用 {counts['na']}，出错 {counts['error']}；"
               f"抓取 {report['crawl']['pages']} 页，用时 {report['crawl']['duration']} 秒")
-        for key, label in (("html", "检查报告"), ("json", "结果数据"), ("junit", "JUnit"), ("md", "摘要"), ("pdf", "PDF")):
+        for key, label in (("html", "检查报告"), ("json", "结果数据"), ("junit", "JUnit"), ("md", "摘要"), ("pdf", "PDF"),
+                           ("xlsx", "问题清单"), ("csv", "问题清单 CSV")):
             if key in paths:
                 print(f"  {label}：{paths[key]}")
     if report.get("partial"):
@@ -423,7 +455,7 @@ def cmd_audit(args, url: str) -> int:
     progress = ProgressLine(args.lang, enabled=not args.quiet and sys.stderr.isatty())
     try:
         outcome = run_audit(url, config, out, on_progress=progress, profile=profile)
-    except NoChecksSelected as exc:
+    except (NoChecksSelected, ProfileError) as exc:
         raise CliError(str(exc))
     finally:
         progress.done()
@@ -438,7 +470,7 @@ def cmd_audit(args, url: str) -> int:
               file=sys.stderr)
         return EXIT_CANNOT
     for problem in report.get("problems") or []:
-        if problem.startswith(("history ", "pdf ", "render ")):
+        if problem.startswith(("history ", "pdf ", "render ", "font ")):
             print(f"gov-audit: warning: {problem}", file=sys.stderr)
     if baseline is not None:
         return _baseline_gate(report, baseline, args)
@@ -512,12 +544,28 @@ def cmd_diff(args) -> int:
             target.write_text(render_diff_html(d, args.lang), "utf-8")
         except OSError as exc:
             raise CliError(f"cannot write --html {target}: {exc.strerror or exc}")
+    for option, target in (("--xlsx", args.xlsx), ("--csv", args.csv)):
+        if target:
+            _write_diff_sheet(option, Path(target), old, new, args.lang)
     regressions = d.regressions()
     if args.fail_on_regression and regressions:
         for r in regressions:
             print(f"gov-audit: regression: {r}", file=sys.stderr)
         return EXIT_GATE
     return EXIT_OK
+
+
+def _write_diff_sheet(option: str, target: Path, old: dict, new: dict, lang: str) -> None:
+    from reports.sheet import diff_rows, sheet_note, write_csv, write_xlsx
+
+    header, rows = diff_rows(old, new, lang)
+    try:
+        if option == "--xlsx":
+            write_xlsx(header, rows, target, title="整改对比" if lang == "zh" else "Progress", note=sheet_note(new, lang))
+        else:
+            write_csv(header, rows, target)
+    except OSError as exc:
+        raise CliError(f"cannot write {option} {target}: {exc.strerror or exc}")
 
 
 def cmd_monitor(args) -> int:
@@ -531,7 +579,7 @@ def cmd_monitor(args) -> int:
               "the 国办 rule needs; site.uptime will stay 'unknown'", file=sys.stderr)
     try:
         mon = run_monitor(url, args.history, every=args.every, count=args.count, timeout=args.timeout,
-                          user_agent=args.user_agent, quiet=args.quiet, **network_options(args))
+                          user_agent=_agent(args), quiet=args.quiet, **network_options(args))
     except (MonitorError, HistoryError) as exc:
         raise CliError(str(exc))
     if not args.quiet:
@@ -563,7 +611,7 @@ def cmd_fleet(args) -> int:
     if args.history:
         _check_history(args.history)
     crawl = CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
-                         rate=args.host_rate, timeout=args.timeout, user_agent=args.user_agent,
+                         rate=args.host_rate, timeout=args.timeout, user_agent=_agent(args),
                          link_check_depth=args.link_check_depth, render=args.render, **network_options(args))
     job = FleetJob(crawl=asdict(crawl), profile=args.profile, only=_globs(args.only), skip=_globs(args.skip),
                    lang=args.lang, as_of=args.as_of.isoformat() if args.as_of else None,
