@@ -206,12 +206,16 @@ def add_network_options(p, title: str = "network (every connection of the audit,
                    help="connect to HOST2:PORT2 for HOST1:PORT1, as curl's (repeatable)")
     n.add_argument("--ca-bundle", type=_ca_bundle, default=None, metavar="FILE",
                    help="also trust the CA certificates in FILE (PEM), e.g. for a staging site")
+    n.add_argument("--allow-private", action="store_true",
+                   help="also request links, redirects and resources on private, loopback, link-local and "
+                        "cloud-metadata addresses (refused by default unless the site itself is on one)")
 
 
 def network_options(args) -> dict:
     """The network options of parsed arguments, as CrawlOptions fields."""
     return {"dns_server": args.dns_server, "resolve": tuple(args.resolve), "connect_to": tuple(args.connect_to),
-            "ca_bundle": str(Path(args.ca_bundle).resolve()) if args.ca_bundle else None}
+            "ca_bundle": str(Path(args.ca_bundle).resolve()) if args.ca_bundle else None,
+            "allow_private": bool(getattr(args, "allow_private", False))}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -83,7 +83,7 @@ class Monitor:
                  timeout: float = 15.0, user_agent: str | None = None, rate: float = DEFAULT_RATE,
                  out=sys.stdout, quiet: bool = False, dns_server: str | None = None,
                  resolve: tuple[str, ...] = (), connect_to: tuple[str, ...] = (),
-                 ca_bundle: str | None = None) -> None:
+                 ca_bundle: str | None = None, allow_private: bool = False) -> None:
         self.url = url
         self.history_path = history
         self.every = every
@@ -95,13 +95,16 @@ class Monitor:
         self.quiet = quiet
         self.stop = threading.Event()
         # The whole exchange (redirects included) must finish within the probe limit.
-        from auditor.network.resolve import Resolver
+        from auditor.network.resolve import AddressPolicy, Resolver
 
         # --resolve, --dns-server, --connect-to and --ca-bundle, as the audit's own requests.
         resolver = Resolver.from_options(resolve, dns_server, connect_to, timeout=timeout)
+        # A redirect to a private address is not followed unless the site itself is on one.
+        self.address_policy = AddressPolicy(allow_private=allow_private)
+        self.address_policy.add_site(url)
         self.fetcher = Fetcher(user_agent=self.user_agent, timeout=timeout, total_timeout=timeout,
                                rate=rate, concurrency=1, resolver=resolver if resolver.custom else None,
-                               ca_bundle=ca_bundle)
+                               ca_bundle=ca_bundle, address_policy=self.address_policy)
         self.fetcher.stop = self.stop  # a stop request cuts a probe in flight
         self.policy = None
         self.policy_at = 0.0
