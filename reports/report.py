@@ -190,13 +190,24 @@ def _spell_marks(text: str, lang: str) -> str:
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all: a temporary file beside it, renamed over it. On any
+    failure (a full disk, a signal) the temporary file is removed and the error raised."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    # mkstemp makes the file private (0600); a report is meant to be shared (CI artifacts,
-    # a web server), so it gets the permissions an ordinary new file would.
-    os.chmod(tmp, 0o666 & ~_UMASK)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())  # a full disk shows here, not after the rename
+        # mkstemp makes the file private (0600); a report is meant to be shared (CI artifacts,
+        # a web server), so it gets the permissions an ordinary new file would.
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _current_umask() -> int:

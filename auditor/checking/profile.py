@@ -55,7 +55,10 @@ def _load_raw(ref: str, seen: tuple[str, ...] = ()) -> dict:
         origin = str(path)
     if not isinstance(data, dict):
         raise ProfileError(f"{origin} is not a TOML table")
-    _check_layer(origin, data)
+    if ref not in _VALID_BUILTINS:
+        _check_layer(origin, data)
+        if ref in BUILTIN:
+            _VALID_BUILTINS.add(ref)  # they do not change while the process runs
     parent = data.get("extends")
     if parent is None and ref != "default":
         parent = "default"
@@ -135,6 +138,7 @@ def _validate(ref: str, data: dict) -> None:
 
 
 MAX_MESSAGES = 8
+_VALID_BUILTINS: set[str] = set()
 
 
 def _check_layer(origin: str, data: dict) -> None:

@@ -251,14 +251,25 @@ def _messages(error) -> list[tuple[str, str]]:
     return [(_dotted(path), error.message)]
 
 
-def validate(data: dict, schema: dict) -> list[str]:
-    """Every problem of one profile file, as 'key: reason' lines (sorted, de-duplicated)."""
+_VALIDATORS: dict[int, object] = {}
+
+
+def _validator(schema: dict):
     import jsonschema
 
-    checker = jsonschema.FormatChecker(formats=())
-    checker.checks("month-day")(_month_day)
-    checker.checks("regex")(_regex)
-    validator = jsonschema.Draft202012Validator(schema, format_checker=checker)
+    key = id(schema)
+    if key not in _VALIDATORS:
+        checker = jsonschema.FormatChecker(formats=())
+        checker.checks("month-day")(_month_day)
+        checker.checks("regex")(_regex)
+        _VALIDATORS.clear()
+        _VALIDATORS[key] = jsonschema.Draft202012Validator(schema, format_checker=checker)
+    return _VALIDATORS[key]
+
+
+def validate(data: dict, schema: dict) -> list[str]:
+    """Every problem of one profile file, as 'key: reason' lines (sorted, de-duplicated)."""
+    validator = _validator(schema)
     lines: list[str] = []
     for error in validator.iter_errors(data):
         for key, reason in _messages(error):

@@ -19,6 +19,7 @@ from auditor.operations.audit import AuditConfig, NoChecksSelected, run_audit
 from auditor.crawl.crawler import CrawlOptions, Progress
 from auditor.checking.profile import ProfileError, load_profile
 from auditor.network.urls import normalize
+from auditor.operations.signals import INTERRUPTED, StopOnSignal
 
 EXIT_OK, EXIT_GATE, EXIT_CANNOT = 0, 1, 2
 DEFAULT_RATE = 5.0
@@ -424,8 +425,19 @@ def cmd_audit(args, url: str) -> int:
         _check_history(args.history)
     config = _config(args)
     progress = ProgressLine(args.lang, enabled=not args.quiet and sys.stderr.isatty())
+    # SIGINT and SIGTERM alike: before the crawl starts there is nothing to save (exit 2 at
+    # once); from then on the crawl is stopped and the partial report written, whatever
+    # further signals come.
+    stopper = StopOnSignal(None, first="interrupted ({signal}): stopping; writing the partial report",
+                           again="still writing the partial report; it will be there in a moment",
+                           quiet=not sys.stderr.isatty())
+
+    def on_crawler(crawler) -> None:
+        stopper.on_stop = lambda _name: crawler.request_stop("interrupted")
+
     try:
-        outcome = run_audit(url, config, out, on_progress=progress, profile=profile)
+        with stopper:
+            outcome = run_audit(url, config, out, on_progress=progress, on_crawler=on_crawler, profile=profile)
     except NoChecksSelected as exc:
         raise CliError(str(exc))
     finally:
@@ -433,6 +445,15 @@ def cmd_audit(args, url: str) -> int:
     report = outcome.report
     if not args.quiet:
         _print_summary(report, outcome.paths, args.lang)
+    for problem in report.get("problems") or []:
+        if problem.startswith(("history ", "pdf ", "render ")):
+            print(f"gov-audit: warning: {problem}", file=sys.stderr)
+    if stopper.stopped:
+        # An interrupted audit is not a result to gate on (it would pass on a few pages).
+        written = outcome.paths.get("json") or next(iter(outcome.paths.values()), args.out)
+        what = "partial report" if report.get("partial") else "report"
+        print(f"gov-audit: interrupted ({stopper.signame}): {what} written to {written}", file=sys.stderr)
+        return EXIT_CANNOT
     home = outcome.snapshot.homepage
     if home is None or not home.ok:
         reason = "robots.txt disallows the homepage (use --ignore-robots for a site you run)" \
@@ -442,9 +463,8 @@ def cmd_audit(args, url: str) -> int:
         print(f"gov-audit: cannot audit {url}: {reason} (report written to {written})",
               file=sys.stderr)
         return EXIT_CANNOT
-    for problem in report.get("problems") or []:
-        if problem.startswith(("history ", "pdf ", "render ")):
-            print(f"gov-audit: warning: {problem}", file=sys.stderr)
+    if any(p.startswith("history not updated") for p in report.get("problems") or []):
+        return EXIT_CANNOT  # the outputs are written; the run the operator asked to record is not
     if baseline is not None:
         return _baseline_gate(report, baseline, args)
     failures = _gate(report, args)
@@ -466,7 +486,9 @@ def _check_history(path: str) -> None:
     from reports.history import History, HistoryError
 
     try:
-        History.open(path).close()
+        # Every command that takes --history writes to it: a read-only, foreign or locked
+        # file is refused now, before any site is audited.
+        History.open(path, check_writable=True, cancel=INTERRUPTED).close()
     except HistoryError as exc:
         raise CliError(str(exc))
 
@@ -587,6 +609,31 @@ def cmd_fleet(args) -> int:
             print(progress_line(outcome, len(finished), total), flush=True)
 
     started = time.monotonic()
+    # SIGINT and SIGTERM alike: no new site starts, the running audits send their partial
+    # reports, the fleet page covers what was done; exit 2.
+    stopper = StopOnSignal(None if args.broker else (lambda _name: None), first="interrupted ({signal}): stopping the running audits; "
+                           "writing what was gathered", again="still writing what was gathered; "
+                           "the running audits are being ended", quiet=not sys.stderr.isatty())
+    with stopper:
+        outcomes = _run_fleet(args, sites, job, on_done, stopper)
+    summary = write_fleet(outcomes, out, args.lang)
+    failed = [o for o in outcomes if o.failed]
+    if not args.quiet:
+        print(f"fleet: {summary['sites']} sites, {summary['audited']} audited, {summary['passed']} passed, "
+              f"{len(failed)} could not be audited; {time.monotonic() - started:.1f} s")
+        print(f"  fleet page: {out / 'index.html'}")
+    for o in failed:
+        print(f"gov-audit: {o.site.label()}: {o.state}: {o.reason}", file=sys.stderr)
+    if stopper.stopped or any(o.state == "interrupted" for o in outcomes):
+        print(f"gov-audit: interrupted ({stopper.signame or 'SIGINT'}); the fleet page covers the sites done: "
+              f"{out / 'index.html'}", file=sys.stderr)
+        return EXIT_CANNOT
+    return EXIT_OK
+
+
+def _run_fleet(args, sites, job, on_done, stopper):
+    from auditor.operations.fleet import run_local
+
     if args.broker:
         from auditor.operations.fleet_celery import CeleryMissing, run_celery
 
@@ -597,20 +644,9 @@ def cmd_fleet(args) -> int:
             raise CliError(str(exc))
         except Exception as exc:  # noqa: BLE001 - broker down, bad URL: one line, not a traceback
             raise CliError(f"cannot use broker {args.broker}: {type(exc).__name__}: {exc}")
-    else:
-        outcomes = run_local(sites, job, workers=args.workers or _default_workers(), on_done=on_done)
-    summary = write_fleet(outcomes, out, args.lang)
-    failed = [o for o in outcomes if o.failed]
-    if not args.quiet:
-        print(f"fleet: {summary['sites']} sites, {summary['audited']} audited, {summary['passed']} passed, "
-              f"{len(failed)} could not be audited; {time.monotonic() - started:.1f} s")
-        print(f"  fleet page: {out / 'index.html'}")
-    for o in failed:
-        print(f"gov-audit: {o.site.label()}: {o.state}: {o.reason}", file=sys.stderr)
-    if any(o.state == "interrupted" for o in outcomes):
-        print("gov-audit: interrupted; the fleet page covers the sites done", file=sys.stderr)
-        return EXIT_CANNOT
-    return EXIT_OK
+        return outcomes
+    return run_local(sites, job, workers=args.workers or _default_workers(), on_done=on_done,
+                     stop_requests=lambda: stopper.count)
 
 
 def _default_workers() -> int:

@@ -279,8 +279,16 @@ def audit_site(site: dict, job: dict, pacer=None) -> dict:
                              skip=list(j.skip), lang=j.lang,
                              as_of=date.fromisoformat(j.as_of) if j.as_of else None,
                              gather_options={"history": j.history} if j.history else {})
-        hook = (lambda crawler: share_pacing(crawler, pacer)) if pacer is not None else None
+        def hook(crawler) -> None:
+            if pacer is not None:
+                share_pacing(crawler, pacer)
+            if _CHILD_STOPPER is not None:  # a stop signal from the coordinator stops this crawl
+                _CHILD_STOPPER.on_stop = lambda _name: crawler.request_stop("interrupted")
+
         outcome = run_audit(site["url"], config, None, on_crawler=hook)
+    except KeyboardInterrupt:
+        return {"state": "interrupted", "reason": "interrupted before the crawl started", "report": None,
+                "duration": round(time.monotonic() - t0, 2)}
     except Exception as exc:  # noqa: BLE001 - one site's failure is data, never the fleet's end
         return {"state": "error", "reason": f"{type(exc).__name__}: {exc}", "report": None,
                 "duration": round(time.monotonic() - t0, 2)}
@@ -291,6 +299,9 @@ def audit_site(site: dict, job: dict, pacer=None) -> dict:
 
 def classify(outcome) -> tuple[str, str | None]:
     home = outcome.snapshot.homepage
+    if outcome.snapshot.stop_reason == "interrupted":
+        return "interrupted", "interrupted: partial report of what was gathered" if home is not None \
+            else "interrupted before the homepage was fetched"
     if home is not None and home.ok:
         return "audited", None
     if home is None and outcome.snapshot.stats.get("robots_blocked"):
@@ -301,13 +312,24 @@ def classify(outcome) -> tuple[str, str | None]:
     return "unreachable", home.fetch.error or f"HTTP {home.fetch.status}"
 
 
+_CHILD_STOPPER = None  # in a per-site process: the SIGTERM handler (auditor.operations.signals)
+
+
 def _child(site: dict, job: dict, conn, pacer, audit_fn) -> None:
-    """Worker process entry: Ctrl-C is the coordinator's business."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        result = (audit_fn or audit_site)(site, job, pacer)
-    except BaseException as exc:  # noqa: BLE001
-        result = {"state": "error", "reason": f"{type(exc).__name__}: {exc}", "report": None, "duration": 0.0}
+    """Worker process entry: Ctrl-C is the coordinator's business (the terminal sends it to
+    the whole process group); the coordinator's SIGTERM stops the audit, which then sends
+    back the partial report of what it gathered."""
+    global _CHILD_STOPPER
+    from auditor.operations.signals import StopOnSignal
+
+    _CHILD_STOPPER = StopOnSignal(None, quiet=True)
+    with _CHILD_STOPPER:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            result = (audit_fn or audit_site)(site, job, pacer)
+        except BaseException as exc:  # noqa: BLE001
+            result = {"state": "error", "reason": f"{type(exc).__name__}: {exc}", "report": None, "duration": 0.0}
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the result is on its way: finish sending it
     try:
         conn.send(result)
     finally:
@@ -347,13 +369,23 @@ def _grace(budget: float, grace: float | None = None) -> float:
     return grace if grace is not None else max(5.0, min(60.0, budget * 0.1))
 
 
+STOP_GRACE = 20.0  # seconds the running audits get to send their partial reports after a stop
+
+
 def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
               on_done: Callable[[SiteOutcome], None] | None = None,
-              audit_fn: Callable | None = None) -> list[SiteOutcome]:
+              audit_fn: Callable | None = None, stop_requests: Callable[[], int] | None = None,
+              stop_grace: float = STOP_GRACE) -> list[SiteOutcome]:
     """Audit the sites in at most ``workers`` processes at once; returns outcomes in CSV order.
 
     Each site runs in a fresh process (forked from a clean server process, never
-    from this one): one whose audit outlives the site budget is killed. Ctrl-C kills the running audits and marks what was not done.
+    from this one): one whose audit outlives the site budget is killed.
+
+    A stop (``stop_requests()`` > 0: SIGINT/SIGTERM seen by the caller, or Ctrl-C raising
+    KeyboardInterrupt here) starts no more sites and sends SIGTERM to the running audits:
+    each stops its crawl and sends back the partial report of what it gathered. Those
+    not done within ``stop_grace`` seconds, or at a second stop, are killed. Every
+    process started (audits, the pacer's manager) has ended when this returns.
     """
     ctx = _context()
     manager = _PacerManager(ctx=ctx)
@@ -365,6 +397,9 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
     results: dict[str, SiteOutcome] = {}
     hard = job.site_budget + _grace(job.site_budget, job.grace) if job.site_budget else None
     interrupted = False
+    stops = stop_requests or (lambda: 0)
+    extra_stops = 0  # KeyboardInterrupts (library callers without a signal handler)
+    stop_at: float | None = None
 
     def finish(slot: int, outcome: SiteOutcome) -> None:
         proc, conn, site, started = running.pop(slot)
@@ -377,9 +412,34 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
         if on_done:
             on_done(outcome)
 
+    def begin_stop() -> None:
+        nonlocal interrupted, stop_at
+        interrupted = True
+        stop_at = time.monotonic()
+        for proc, conn, site, started in running.values():
+            try:
+                proc.terminate()  # SIGTERM: the audit stops and sends its partial report
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+        while pending:
+            site = pending.popleft()
+            results[site.url] = SiteOutcome(site, "interrupted", "not audited: the fleet was stopped")
+
+    def kill_running(reason: str) -> None:
+        for slot, (proc, conn, site, started) in list(running.items()):
+            proc.kill()
+            finish(slot, SiteOutcome(site, "interrupted", reason, None, round(time.monotonic() - started, 2)))
+
     try:
         while pending or running:
             try:
+                requested = stops() + extra_stops
+                if requested and not interrupted:
+                    begin_stop()
+                if interrupted and running and (requested > 1 or time.monotonic() - stop_at > stop_grace):
+                    kill_running("interrupted: stopped before it could report" if requested <= 1
+                                 else "interrupted: killed at the second stop request")
+                    continue
                 while pending and len(running) < workers and not interrupted:
                     site = pending.popleft()
                     parent, child = ctx.Pipe(duplex=False)
@@ -400,27 +460,21 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
                         finish(slot, SiteOutcome(site, msg.get("state", "error"), msg.get("reason"),
                                                  msg.get("report"), round(now - started, 2)))
                     elif not proc.is_alive():
-                        finish(slot, SiteOutcome(site, "error", f"the audit process died (exit code {proc.exitcode})",
-                                                 None, round(now - started, 2)))
+                        finish(slot, SiteOutcome(site, "interrupted", "interrupted before it could report", None,
+                                                 round(now - started, 2)) if interrupted else
+                               SiteOutcome(site, "error", f"the audit process died (exit code {proc.exitcode})",
+                                           None, round(now - started, 2)))
                     elif hard is not None and now - started > hard:
                         proc.kill()
                         finish(slot, SiteOutcome(site, "timeout",
                                                  f"no result within the site budget of {job.site_budget:g} s; "
                                                  "the audit was stopped", None, round(now - started, 2)))
             except KeyboardInterrupt:
-                if interrupted:
-                    raise
-                interrupted = True
-                for slot, (proc, conn, site, started) in list(running.items()):
-                    proc.kill()
-                    finish(slot, SiteOutcome(site, "interrupted", "interrupted (Ctrl-C)", None,
-                                             round(time.monotonic() - started, 2)))
-                while pending:
-                    site = pending.popleft()
-                    results[site.url] = SiteOutcome(site, "interrupted", "not audited: interrupted (Ctrl-C)")
+                extra_stops += 1
     finally:
         for proc, conn, site, started in running.values():
             proc.kill()
+            proc.join(5)
         try:
             manager.shutdown()
         except Exception:  # noqa: BLE001
