@@ -176,10 +176,30 @@ class History:
             raise HistoryError(f"history {self.path} is an SQLite database of something else (tables: {listed}), "
                                "not a gov-audit history; it was left untouched")
 
+    def _read_only_fs(self) -> bool:
+        import os
+
+        try:
+            return bool(os.statvfs(self.path.parent or ".").f_flag & os.ST_RDONLY)
+        except (OSError, AttributeError):
+            return False
+
+    def _disk_nearly_full(self) -> bool:
+        """SQLite says "disk I/O error" when it cannot grow its -shm/-wal files on a full disk."""
+        import os
+
+        try:
+            st = os.statvfs(self.path.parent or ".")
+            return st.f_bavail * st.f_frsize < 64 * 1024
+        except (OSError, AttributeError):
+            return False
+
     def _explain(self, exc: BaseException, doing: str = "cannot use") -> str:
         text = str(exc)
         low = text.lower()
-        if "full" in low:
+        if self._read_only_fs():
+            return f"history {self.path} cannot be written: it is on a read-only file system ({text})"
+        if "full" in low or (("i/o" in low or "unable to open" in low) and self._disk_nearly_full()):
             return f"history {self.path} cannot be written: the disk is full ({text})"
         if "readonly" in low or "read-only" in low:
             return f"history {self.path} cannot be written: it is read-only ({text})"

@@ -225,7 +225,10 @@ def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html"
     """Write the formats asked for (reports.formats.FILES names each file); returns their paths."""
     from reports.formats import FILES
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {out_dir}: {exc.strerror or exc}") from exc
     paths: dict[str, Path] = {}
     for fmt in formats:
         path = out_dir / FILES[fmt]
@@ -241,9 +244,45 @@ def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html"
             from reports.markdown import render_markdown
 
             text = render_markdown(report, lang)
-        _atomic_write(path, text)
+        try:
+            _atomic_write(path, text)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
         paths[fmt] = path
     return paths
+
+
+class OutputError(Exception):
+    """An output file could not be written (a full disk, a read-only folder): one line."""
+
+
+def check_writable(folder: Path) -> None:
+    """Create ``folder`` if need be and prove a file can be written in it (a byte, synced,
+    then removed), before any work; raises OutputError with the reason in one line. (As root,
+    os.access says yes to a read-only mount: only a real write tells.)"""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {folder}: {exc.strerror or exc}") from exc
+    if not folder.is_dir():
+        raise OutputError(f"{folder} exists and is not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".gov-audit-probe-", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
+    try:
+        os.write(fd, b"x")
+        os.fsync(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+        try:
+            os.unlink(probe)
+        except OSError:
+            pass
 
 
 UI = {

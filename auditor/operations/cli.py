@@ -20,6 +20,7 @@ from auditor.crawl.crawler import CrawlOptions, Progress
 from auditor.checking.profile import ProfileError, load_profile
 from auditor.network.urls import normalize
 from auditor.operations.signals import INTERRUPTED, StopOnSignal
+from reports.report import OutputError
 
 EXIT_OK, EXIT_GATE, EXIT_CANNOT = 0, 1, 2
 DEFAULT_RATE = 5.0
@@ -411,15 +412,7 @@ def cmd_audit(args, url: str) -> int:
         profile = load_profile(args.profile)
     except ProfileError as exc:
         raise CliError(str(exc))
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise CliError(f"--out {out} exists and is not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CliError(f"cannot create --out folder {out}: {exc.strerror or exc}")
-    if not os.access(out, os.W_OK):
-        raise CliError(f"cannot write to --out folder {out}")
+    out = _writable_out(args.out)
     baseline = _load_baseline(args.baseline) if getattr(args, "baseline", None) else None
     if getattr(args, "history", None):
         _check_history(args.history)
@@ -440,6 +433,8 @@ def cmd_audit(args, url: str) -> int:
             outcome = run_audit(url, config, out, on_progress=progress, on_crawler=on_crawler, profile=profile)
     except NoChecksSelected as exc:
         raise CliError(str(exc))
+    except OutputError as exc:  # a full disk, a folder made read-only meanwhile
+        raise CliError(f"the audit ran but its report was not written: {exc}")
     finally:
         progress.done()
     report = outcome.report
@@ -580,13 +575,7 @@ def cmd_fleet(args) -> int:
             load_profile(args.profile)
         except ProfileError as exc:
             raise CliError(str(exc))
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise CliError(f"--out {out} exists and is not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CliError(f"cannot create --out folder {out}: {exc.strerror or exc}")
+    out = _writable_out(args.out)
     if args.history:
         _check_history(args.history)
     crawl = CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
@@ -616,19 +605,44 @@ def cmd_fleet(args) -> int:
                            "the running audits are being ended", quiet=not sys.stderr.isatty())
     with stopper:
         outcomes = _run_fleet(args, sites, job, on_done, stopper)
-    summary = write_fleet(outcomes, out, args.lang)
+    try:
+        summary = write_fleet(outcomes, out, args.lang)
+    except OSError as exc:
+        done = sum(1 for o in outcomes if o.paths)
+        raise CliError(f"the fleet page was not written to {out}: {exc.strerror or exc} "
+                       f"({done} of {len(outcomes)} sites' own reports were written)")
     failed = [o for o in outcomes if o.failed]
+    unrecorded = [p for o in outcomes for p in (o.report or {}).get("problems") or []
+                  if p.startswith("history not updated")]
     if not args.quiet:
         print(f"fleet: {summary['sites']} sites, {summary['audited']} audited, {summary['passed']} passed, "
               f"{len(failed)} could not be audited; {time.monotonic() - started:.1f} s")
         print(f"  fleet page: {out / 'index.html'}")
     for o in failed:
         print(f"gov-audit: {o.site.label()}: {o.state}: {o.reason}", file=sys.stderr)
+    if unrecorded:
+        print(f"gov-audit: warning: {len(unrecorded)} site(s) not recorded in the history: {unrecorded[0]}",
+              file=sys.stderr)
     if stopper.stopped or any(o.state == "interrupted" for o in outcomes):
         print(f"gov-audit: interrupted ({stopper.signame or 'SIGINT'}); the fleet page covers the sites done: "
               f"{out / 'index.html'}", file=sys.stderr)
         return EXIT_CANNOT
-    return EXIT_OK
+    return EXIT_CANNOT if unrecorded else EXIT_OK
+
+
+def _writable_out(text: str) -> Path:
+    """--out, created and proved writable before any work (a read-only or full disk is found
+    now, not after every site was audited)."""
+    from reports.report import check_writable
+
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out {out} exists and is not a folder")
+    try:
+        check_writable(out)
+    except OutputError as exc:
+        raise CliError(f"--out: {exc}")
+    return out
 
 
 def _run_fleet(args, sites, job, on_done, stopper):

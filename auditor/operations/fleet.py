@@ -490,10 +490,18 @@ def write_site(outcome: SiteOutcome, out: Path, job: FleetJob) -> None:
 
     if outcome.report is None:
         return
-    trend = record_history(outcome.report, job.history) if job.history else None
-    outcome.paths = {k: str(v) for k, v in write_outputs(outcome.report, out / outcome.site.slug, job.lang,
-                                                          job.formats, history=trend,
-                                                          junit_warn=job.junit_warn).items()}
+
+    def write(trend=None) -> None:
+        outcome.paths = {k: str(v) for k, v in write_outputs(outcome.report, out / outcome.site.slug, job.lang,
+                                                              job.formats, history=trend,
+                                                              junit_warn=job.junit_warn).items()}
+
+    write()  # the outputs first: a locked or broken history never costs them
+    if job.history:
+        before = len(outcome.report.get("problems") or [])
+        trend = record_history(outcome.report, job.history)
+        if trend is not None or len(outcome.report.get("problems") or []) != before:
+            write(trend)
 
 
 def _worst(report: dict, n: int = 3) -> list[dict]:
@@ -565,6 +573,9 @@ def summarise(outcomes: list[SiteOutcome], lang: str = "zh") -> dict:
         "veto_sites": sum(1 for x in audited if x["veto"]),
         "states": dict(Counter(x["state"] for x in rows)),
         "ranking": ranked, "categories": categories, "shared_findings": shared[:30],
+        # What the operator asked for and did not get (a history not updated), once each.
+        "problems": sorted({p for o in outcomes for p in (o.report or {}).get("problems") or []
+                            if p.startswith("history not updated")}),
         "not_passed": [x for x in ranked if x["state"] != "audited" or x["verdict"] != "pass"],
     }
 
