@@ -121,7 +121,18 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("reports", "templates"),
                       autoescape=select_autoescape(["html", "j2", "html.j2"], default=True),
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["clip"] = clip
     return env
+
+
+TITLE_MAX = 80  # characters of a site's <title> shown in headers and rankings
+
+
+def clip(text, limit: int = TITLE_MAX) -> str:
+    """A site-supplied text cut for a header or a table cell (the whole text goes in a
+    title attribute beside it); a 10,000-character <title> must not fill the page."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def safe_href(url: str) -> str:

@@ -353,16 +353,12 @@ def _config(args) -> AuditConfig:
 
 
 def _normalise_start(url: str) -> str:
-    url = url.strip()
-    if "://" not in url:
-        url = "http://" + url
-    scheme = url.split("://", 1)[0].lower()
-    if scheme not in ("http", "https"):
-        raise CliError(f"only http and https sites can be audited, not {scheme}://")
-    norm = normalize(url)
-    if norm is None:
-        raise CliError(f"not a usable website address: {url!r}")
-    return norm
+    from auditor.operations.inputs import start_url
+
+    try:
+        return start_url(url)
+    except ValueError as exc:
+        raise CliError(str(exc))
 
 
 def _gate(report: dict, args) -> list[str]:

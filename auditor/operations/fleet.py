@@ -118,23 +118,31 @@ def read_sites(path: str | Path) -> list[SiteSpec]:
     if len(set(cols)) != len(cols):
         raise FleetError(f"{p}:{header_line}: a column name appears twice in the header row")
     at = {c: cols.index(c) for c in ("url", "name", "profile") if c in cols}
+    from auditor.operations.inputs import quoted, start_url
+
     sites: list[SiteSpec] = []
     seen: dict[str, int] = {}
     taken: set[str] = set()
-    checked_profiles: dict[str, str] = {}
+    checked_profiles: dict[str, str | None] = {}
+    bad: list[str] = []  # every bad row is reported, not only the first
     for line, row in rows[1:]:
         if len(row) > len(cols):
-            raise FleetError(f"{p}:{line}: {len(row)} fields but the header has {len(cols)} "
-                             "(quote values that contain commas)")
+            bad.append(f"{p}:{line}: {len(row)} fields but the header has {len(cols)} "
+                       "(quote values that contain commas)")
+            continue
         cell = lambda key: row[at[key]].strip() if key in at and at[key] < len(row) else ""  # noqa: E731
         raw_url = cell("url")
         if not raw_url:
-            raise FleetError(f"{p}:{line}: the url is empty")
-        url = _normalise(raw_url)
-        if url is None:
-            raise FleetError(f"{p}:{line}: not an http(s) website address: {raw_url!r}")
+            bad.append(f"{p}:{line}: the url is empty")
+            continue
+        try:
+            url = start_url(raw_url)
+        except ValueError as exc:
+            bad.append(f"{p}:{line}: {exc}")
+            continue
         if url in seen:
-            raise FleetError(f"{p}:{line}: {url} is listed twice (first on line {seen[url]})")
+            bad.append(f"{p}:{line}: {url if len(url) <= 120 else quoted(url)} is listed twice (first on line {seen[url]})")
+            continue
         seen[url] = line
         profile = cell("profile") or None
         if profile:
@@ -142,11 +150,17 @@ def read_sites(path: str | Path) -> list[SiteSpec]:
             if ref not in checked_profiles:
                 try:
                     load_profile(ref)
+                    checked_profiles[ref] = None
                 except ProfileError as exc:
-                    raise FleetError(f"{p}:{line}: {exc}") from None
-                checked_profiles[ref] = ref
+                    checked_profiles[ref] = str(exc)
+            if checked_profiles[ref]:
+                bad.append(f"{p}:{line}: {checked_profiles[ref]}")
+                continue
             profile = ref
         sites.append(SiteSpec(url, cell("name"), profile, slug_for(url, taken), line))
+    if bad:
+        shown = "; ".join(bad[:10]) + (f"; … and {len(bad) - 10} more" if len(bad) > 10 else "")
+        raise FleetError(shown if len(bad) == 1 else f"{len(bad)} bad rows: {shown}")
     if not sites:
         raise FleetError(f"sites file {p} has a header row but no sites")
     return sites

@@ -31,6 +31,7 @@ from reports.history import History, Sample
 from auditor.network.urls import host_of
 
 ROBOTS_REFRESH = 3600.0
+MAX_INTERVAL = 7 * 86400.0
 DEFAULT_RATE = 5.0
 _BJ = timezone(timedelta(hours=8))
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|d)?\s*$", re.I)
@@ -43,12 +44,15 @@ class MonitorError(Exception):
 
 def parse_interval(text: str) -> float:
     """'200ms', '5s', '30m', '1h', '1d' or plain seconds -> seconds."""
-    m = _INTERVAL.match(str(text))
+    m = _INTERVAL.match(str(text)) if len(str(text)) <= 40 else None
     if not m:
-        raise ValueError(f"not an interval: {text!r} (use e.g. 200ms, 5s, 30m, 1h)")
+        raise ValueError(f"not an interval: {str(text)[:40]!r} (use e.g. 200ms, 5s, 30m, 1h)")
     value = float(m.group(1)) * _UNITS[(m.group(2) or "").lower() or None]
-    if value <= 0:
+    if not value > 0:
         raise ValueError(f"the interval must be greater than 0, not {text!r}")
+    if value > MAX_INTERVAL:
+        # (Beyond any use — site.uptime needs >= 20 probes a day — and past what a timer can wait.)
+        raise ValueError(f"the interval must be at most 7 days, not {text[:40]!r}")
     return value
 
 
