@@ -295,6 +295,9 @@ def add_fleet_commands(sub) -> None:
     f.add_argument("--backend", default=None, metavar="URL", help="Celery result backend (default: the broker)")
     f.add_argument("--queue-timeout", type=_positive_float("--queue-timeout"), default=None, metavar="SECONDS",
                    help="with --broker: give up when no task starts or ends for this long")
+    f.add_argument("--broker-patience", type=_positive_float("--broker-patience"), default=60.0, metavar="SECONDS",
+                   help="with --broker: how long a broker outage is ridden out, reconnecting, before the sites "
+                        "without a result are reported (default 60)")
     f.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     add_network_options(f, "network (every site's audit; a --ca-bundle file must be readable by the workers)")
     w = sub.add_parser("worker", help="run a Celery worker for 'gov-audit fleet --broker'")
@@ -623,7 +626,8 @@ def cmd_fleet(args) -> int:
         print(f"gov-audit: interrupted ({stopper.signame or 'SIGINT'}); the fleet page covers the sites done: "
               f"{out / 'index.html'}", file=sys.stderr)
         return EXIT_CANNOT
-    return EXIT_CANNOT if unrecorded else EXIT_OK
+    infra = [o for o in outcomes if o.state == "worker-lost" or (o.reason or "").startswith("no result: the broker")]
+    return EXIT_CANNOT if unrecorded or infra else EXIT_OK
 
 
 def _writable_out(text: str) -> Path:
@@ -649,7 +653,8 @@ def _run_fleet(args, sites, job, on_done, stopper):
 
         try:
             outcomes = run_celery(sites, job, args.broker, args.backend, on_done=on_done,
-                                  queue_timeout=args.queue_timeout)
+                                  queue_timeout=args.queue_timeout, broker_patience=args.broker_patience,
+                                  say=lambda text: print(f"gov-audit: {text}", file=sys.stderr, flush=True))
         except CeleryMissing as exc:
             raise CliError(str(exc))
         except Exception as exc:  # noqa: BLE001 - broker down, bad URL: one line, not a traceback

@@ -42,8 +42,10 @@ SAFETY = 0.05  # as auditor.network.ratelimit: intervals 5 % longer than the rat
 SOFT_SHARE = 0.6  # the crawl stops itself at this share of the site's time budget
 DEFAULT_SITE_BUDGET = 900.0
 DEFAULT_TOTAL_RATE = 20.0
-STATES = ("audited", "unreachable", "timeout", "error", "interrupted")
-FAILED_STATES = ("unreachable", "timeout", "error", "interrupted")
+STATES = ("audited", "unreachable", "timeout", "error", "interrupted", "worker-lost")
+FAILED_STATES = ("unreachable", "timeout", "error", "interrupted", "worker-lost")
+# The auditor's failures, not the site's: left out of the fleet's pass rate.
+AUDITOR_FAILURES = ("worker-lost",)
 
 
 class FleetError(Exception):
@@ -578,10 +580,11 @@ def summarise(outcomes: list[SiteOutcome], lang: str = "zh") -> dict:
     shared = sorted(findings.values(), key=lambda f: (-len(f["fail"]), -len(f["warn"]), not f["veto"], f["id"]))
     shared = [f for f in shared if len(f["fail"]) + len(f["warn"]) >= min(2, max(1, len(audited)))]
     passed = [x for x in audited if x["verdict"] == "pass"]
+    judged = sum(1 for x in rows if x["state"] not in AUDITOR_FAILURES)
     return {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "sites": len(rows), "audited": len(audited), "failed": len(rows) - len(audited),
-        "passed": len(passed), "pass_rate": round(len(passed) / len(rows), 3) if rows else None,
+        "passed": len(passed), "pass_rate": round(len(passed) / judged, 3) if judged else None,
         "average_score": round(sum(x["score"] for x in audited if x["score"] is not None)
                                / max(1, sum(1 for x in audited if x["score"] is not None)), 1) if audited else None,
         "veto_sites": sum(1 for x in audited if x["veto"]),
@@ -606,7 +609,7 @@ UI = {
            "duration": "用时（秒）", "none": "无", "below_line": "得分低于合格线",
            "verdicts": {"pass": "合格", "fail": "不合格", "unknown": "无法判断"},
            "states": {"audited": "已检查", "unreachable": "无法访问", "timeout": "超时", "error": "检查出错",
-                      "interrupted": "已中断"}},
+                      "interrupted": "已中断", "worker-lost": "检查节点失联"}},
     "en": {"title": "Government website spot check", "sites": "Sites", "audited": "Audited", "passed": "Passed",
            "pass_rate": "Pass rate", "avg": "Average score", "veto_sites": "Sites failing a veto item",
            "failed": "Could not audit", "ranking": "Ranking", "rank": "#", "name": "Site", "score": "Score",
@@ -619,7 +622,7 @@ UI = {
            "none": "none", "below_line": "score below the pass line",
            "verdicts": {"pass": "PASS", "fail": "FAIL", "unknown": "UNDETERMINED"},
            "states": {"audited": "audited", "unreachable": "unreachable", "timeout": "timeout", "error": "error",
-                      "interrupted": "interrupted"}},
+                      "interrupted": "interrupted", "worker-lost": "worker lost"}},
 }
 
 
