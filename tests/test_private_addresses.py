@@ -157,3 +157,31 @@ def test_the_report_and_scorecard_show_what_was_not_requested(tmp_path, capsys, 
     html = (tmp_path / "out" / "scorecard.html").read_text("utf-8")
     assert "未请求（指向内网等私有地址）" in html and "10.20.30.40" in html
     assert inner.log == []
+
+
+def test_the_browser_obeys_the_same_rule(tmp_path, capsys, no_connection_beyond):
+    """A script on the page asks for an intranet URL: the browser's request goes through the
+    crawl's fetcher and is refused there, before any connection."""
+    from auditor.crawl.browser import unavailable_reason
+
+    if unavailable_reason() is not None:
+        pytest.skip(f"needs a browser: {unavailable_reason()}")
+    inner = LoopbackSite({"*": page("内网", "secret")}, host="127.0.0.2").start()
+    site = LoopbackSite().start()
+    script = (f"<div id='x'></div><script>fetch('http://intranet.test:{inner.port}/api')"
+              ".then(function (r) { return r.text(); }).then(function (t) { document.getElementById('x').textContent = t; })"
+              ".catch(function () { document.getElementById('x').textContent = 'refused'; });</script>")
+    site.routes.update({"/": page("示例市人民政府", FILL + script)})
+    try:
+        code = main(["audit", f"http://www.site.test:{site.port}/", "--out", str(tmp_path / "out"), "--quiet",
+                     "--rate", "500", "--timeout", "3", "--render", "always", "--only", "site.available",
+                     "--resolve", f"www.site.test:{site.port}:127.0.0.1",
+                     "--resolve", f"intranet.test:{inner.port}:127.0.0.2"])
+    finally:
+        site.stop()
+        inner.stop()
+    assert code in (0, 1), capsys.readouterr().err
+    report = json.loads((tmp_path / "out" / "report.json").read_text("utf-8"))
+    assert report["crawl"]["render"]["mode"] == "always"
+    assert inner.log == [] and "127.0.0.2" not in no_connection_beyond[0]
+    assert any("intranet.test" in s for s in report["crawl"]["private_refused"]["sample"])
