@@ -207,8 +207,7 @@ def _atomic_write(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())  # a full disk shows here, not after the rename
+            fh.flush()  # a full disk shows here (ENOSPC), before the rename
         # mkstemp makes the file private (0600); a report is meant to be shared (CI artifacts,
         # a web server), so it gets the permissions an ordinary new file would.
         os.chmod(tmp, 0o666 & ~_UMASK)
@@ -268,8 +267,8 @@ class OutputError(Exception):
 
 
 def check_writable(folder: Path) -> None:
-    """Create ``folder`` if need be and prove a file can be written in it (a byte, synced,
-    then removed), before any work; raises OutputError with the reason in one line. (As root,
+    """Create ``folder`` if need be and prove a file can be written in it (a byte, then
+    removed), before any work; raises OutputError with the reason in one line. (As root,
     os.access says yes to a read-only mount: only a real write tells.)"""
     import tempfile
 
@@ -285,7 +284,6 @@ def check_writable(folder: Path) -> None:
         raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
     try:
         os.write(fd, b"x")
-        os.fsync(fd)
     except OSError as exc:
         raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
     finally:
