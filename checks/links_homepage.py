@@ -72,8 +72,8 @@ def run(snap, profile):
                "suspect_links": [{"url": l.url, "tag": l.tag, "text": l.text, "error": r} for l, r in suspect],
                "unchecked_reasons": sorted({r for _, r in unknown})}
     evidence = ev(dead, T("确定不可用", "confirmed dead")) + ev(suspect, T("疑似不可用", "suspect"))
-    tail_zh = f"；另有 {len(unknown)} 个链接未检查（robots.txt 禁止或超出检查上限）" if unknown else ""
-    tail_en = f"; {len(unknown)} links were not checked (robots.txt or caps)" if unknown else ""
+    tail_zh = f"；另有 {len(unknown)} 个链接未检查（robots.txt 禁止、指向内网地址或超出检查上限）" if unknown else ""
+    tail_en = f"; {len(unknown)} links were not checked (robots.txt, private addresses or caps)" if unknown else ""
     sus_zh = f"，疑似不可用 {len(suspect)} 个" if suspect else ""
     sus_en = f", {len(suspect)} suspect" if suspect else ""
     checked = len(links) - len(unknown)

@@ -45,7 +45,34 @@ def load_report(path: str | Path) -> dict:
     for c in data["checks"]:
         if not isinstance(c, dict) or "id" not in c or c.get("status") not in RANK:
             raise DiffError(f"{p}: a check entry without an id or a known status")
+    problems = schema_problems(data)
+    if problems:
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise DiffError(f"{p} does not match the report schema: {'; '.join(problems[:3])}{more}")
     return data
+
+
+_REPORT_VALIDATOR = None
+
+
+def schema_problems(report: dict) -> list[str]:
+    """Where ``report`` breaks the published reports/report.schema.json ('score: must be …'),
+    found before anything reads it (a hand-edited baseline with a string score or a list
+    veto would otherwise fail deep inside the comparison)."""
+    global _REPORT_VALIDATOR
+    import jsonschema
+    from importlib import resources
+
+    if _REPORT_VALIDATOR is None:
+        schema = json.loads(resources.files("reports").joinpath("report.schema.json").read_text("utf-8"))
+        _REPORT_VALIDATOR = jsonschema.Draft202012Validator(schema)
+    out = []
+    for error in sorted(_REPORT_VALIDATOR.iter_errors(report), key=lambda e: list(map(str, e.absolute_path))):
+        where = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p))
+                        for i, p in enumerate(error.absolute_path)) or "(top level)"
+        message = error.message if len(error.message) < 160 else error.message[:157] + "..."
+        out.append(f"{where}: {message}")
+    return out
 
 
 @dataclass

@@ -105,34 +105,151 @@ class Sample:
     url: str = ""
 
 
+LOCK_WAIT = 30.0  # seconds a write waits for another process's lock
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 class History:
-    def __init__(self, path: str | Path) -> None:
+    """``cancel``: an Event that ends a wait for another process's lock at once (a stop
+    signal); the wait is made of short tries in Python, so a signal is noticed promptly."""
+
+    def __init__(self, path: str | Path, *, cancel=None, lock_wait: float = LOCK_WAIT,
+                 check_writable: bool = False) -> None:
         self.path = Path(path)
+        self.cancel = cancel
+        self.lock_wait = lock_wait
+        if self.path.is_dir():
+            raise HistoryError(f"history {self.path} is a folder, not a file")
+        if self.path.parent and not self.path.parent.exists():
+            raise HistoryError(f"history {self.path}: folder {self.path.parent} does not exist")
+        self._refuse_foreign()
         try:
-            if self.path.is_dir():
-                raise HistoryError(f"history {self.path} is a folder, not a file")
-            if self.path.parent and not self.path.parent.exists():
-                raise HistoryError(f"history {self.path}: folder {self.path.parent} does not exist")
-            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+            self.db = sqlite3.connect(str(self.path), timeout=0.1, isolation_level=None,
                                       check_same_thread=False)
         except sqlite3.Error as exc:
-            raise HistoryError(f"cannot open history {self.path}: {exc}") from exc
+            raise HistoryError(self._explain(exc, "cannot open")) from exc
         try:
-            self.db.execute("PRAGMA busy_timeout = 30000")
+            self.db.execute("PRAGMA busy_timeout = 100")
             self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
             try:
-                self.db.execute("PRAGMA journal_mode = WAL")
+                self._locked(lambda: self.db.execute("PRAGMA journal_mode = WAL"))
             except sqlite3.OperationalError:
                 pass  # a read-only folder or a network file system: the default journal will do
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
+            if check_writable:
+                self._check_writable()
+        except sqlite3.Error as exc:
             self.db.close()
-            raise HistoryError(f"history {self.path} is not a gov-audit history database: {exc}") from exc
+            raise HistoryError(self._explain(exc)) from exc
+        except BaseException:
+            self.db.close()
+            raise
+
+    # -- what may be opened, and what went wrong ------------------------------------
+    def _refuse_foreign(self) -> None:
+        """Refuse a file that is not a gov-audit history before writing anything to it (no
+        schema_migrations table, no WAL switch, no journal left beside it)."""
+        try:
+            with open(self.path, "rb") as fh:
+                head = fh.read(len(SQLITE_MAGIC))
+        except FileNotFoundError:
+            return  # created on first use
+        except OSError as exc:
+            raise HistoryError(f"cannot read history {self.path}: {exc.strerror or exc}") from None
+        if not head:
+            return  # an empty file: a new history
+        if head != SQLITE_MAGIC:
+            raise HistoryError(f"history {self.path} is not a gov-audit history database "
+                               "(not an SQLite file); it was left untouched")
+        try:
+            probe = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=0.1)
+        except sqlite3.Error:
+            return  # judged when opened for real
+        try:
+            tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.Error:
+            return
+        finally:
+            probe.close()
+        if tables and "schema_migrations" not in tables:
+            listed = ", ".join(sorted(tables)[:5]) + (" …" if len(tables) > 5 else "")
+            raise HistoryError(f"history {self.path} is an SQLite database of something else (tables: {listed}), "
+                               "not a gov-audit history; it was left untouched")
+
+    def _read_only_fs(self) -> bool:
+        import os
+
+        try:
+            return bool(os.statvfs(self.path.parent or ".").f_flag & os.ST_RDONLY)
+        except (OSError, AttributeError):
+            return False
+
+    def _disk_nearly_full(self) -> bool:
+        """SQLite says "disk I/O error" when it cannot grow its -shm/-wal files on a full disk."""
+        import os
+
+        try:
+            st = os.statvfs(self.path.parent or ".")
+            return st.f_bavail * st.f_frsize < 64 * 1024
+        except (OSError, AttributeError):
+            return False
+
+    def _explain(self, exc: BaseException, doing: str = "cannot use") -> str:
+        text = str(exc)
+        low = text.lower()
+        if self._read_only_fs():
+            return f"history {self.path} cannot be written: it is on a read-only file system ({text})"
+        if "full" in low or (("i/o" in low or "unable to open" in low) and self._disk_nearly_full()):
+            return f"history {self.path} cannot be written: the disk is full ({text})"
+        if "readonly" in low or "read-only" in low:
+            return f"history {self.path} cannot be written: it is read-only ({text})"
+        if "locked" in low or "busy" in low:
+            return f"history {self.path} is locked by another process ({text})"
+        if "i/o" in low or "unable to open" in low:
+            return f"{doing} history {self.path}: {text}"
+        if "not a database" in low or "malformed" in low or "encrypted" in low:
+            return f"history {self.path} is not a gov-audit history database: {text}"
+        return f"{doing} history {self.path}: {text}"
+
+    def _locked(self, action):
+        """Run ``action`` (a statement that takes the write lock), waiting up to ``lock_wait``
+        seconds while another process holds it, in short tries: ``cancel`` ends the wait."""
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                return action()
+            except sqlite3.OperationalError as exc:
+                low = str(exc).lower()
+                if "locked" not in low and "busy" not in low:
+                    raise
+                if self.cancel is not None and self.cancel.is_set():
+                    raise HistoryError(f"history {self.path} not updated: interrupted while another "
+                                       "process held its lock") from None
+                if time.monotonic() > deadline:
+                    raise HistoryError(f"history {self.path} is locked by another process "
+                                       f"(waited {self.lock_wait:g} s)") from None
+                if self.cancel is not None:
+                    self.cancel.wait(0.05)
+                else:
+                    time.sleep(0.05)
+
+    def _begin(self) -> None:
+        self._locked(lambda: self.db.execute("BEGIN IMMEDIATE"))
+
+    def _check_writable(self) -> None:
+        """Fail now, not after the audit, when the file cannot be written (a read-only file,
+        folder or file system). Nothing is changed: the write is rolled back."""
+        self._begin()
+        try:
+            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+            self.db.execute(f"PRAGMA user_version = {version}")
+        finally:
+            self.db.execute("ROLLBACK")
 
     # -- lifecycle -------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path) -> "History":
-        return cls(path)
+    def open(cls, path: str | Path, **kwargs) -> "History":
+        return cls(path, **kwargs)
 
     def close(self) -> None:
         self.db.close()
@@ -144,17 +261,20 @@ class History:
         self.close()
 
     def _migrate(self) -> None:
-        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-        current = self.version()
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        current = self.version() if "schema_migrations" in tables else 0
         if current > SCHEMA_VERSION:
             raise HistoryError(f"history {self.path} has schema version {current}, newer than this "
                                f"gov-audit understands ({SCHEMA_VERSION}); upgrade gov-audit")
+        if current >= SCHEMA_VERSION:
+            return  # nothing to write: a read-only history can still be read
         for version, name, sql in MIGRATIONS:
             if version <= current:
                 continue
-            self.db.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
+                self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
                 # Another process may have migrated while this one waited for the lock.
                 if self.db.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone():
                     self.db.execute("COMMIT")
@@ -166,7 +286,8 @@ class History:
                                 (version, name, datetime.now(timezone.utc).isoformat(timespec="seconds")))
                 self.db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
                 raise
 
     def version(self) -> int:
@@ -175,9 +296,16 @@ class History:
 
     # -- audit runs ------------------------------------------------------------
     def record_run(self, report: dict) -> int:
+        """Store one audit run; raises HistoryError (full disk, read-only, locked) in one line."""
+        try:
+            return self._record_run(report)
+        except sqlite3.Error as exc:
+            raise HistoryError(self._explain(exc, "cannot record the run in")) from exc
+
+    def _record_run(self, report: dict) -> int:
         site = site_key(report["site"]["url"])
         veto = report.get("veto") or {}
-        self.db.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             cur = self.db.execute(
                 "INSERT INTO runs (site, host, started_at, finished_at, finished_ts, score, verdict, veto_failed,"
@@ -194,7 +322,8 @@ class History:
                  for c in report.get("checks") or []])
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         return run_id
 
@@ -233,9 +362,16 @@ class History:
         self.add_samples(url, [Sample(at, ok, status, elapsed, error_kind, error, timeout, probed_url or url)])
 
     def add_samples(self, url: str, samples: list[Sample]) -> None:
+        """Store probes; raises HistoryError (full disk, read-only, locked) in one line."""
+        try:
+            self._add_samples(url, samples)
+        except sqlite3.Error as exc:
+            raise HistoryError(self._explain(exc, "cannot store the probes in")) from exc
+
+    def _add_samples(self, url: str, samples: list[Sample]) -> None:
         site = site_key(url)
         host = host_key(site)
-        self.db.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             self.db.executemany(
                 "INSERT INTO samples (site, host, url, at, ok, status, elapsed, error_kind, error, timeout)"
@@ -244,7 +380,8 @@ class History:
                   (s.error or "")[:500] or None, s.timeout) for s in samples])
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
 
     def samples(self, url: str, since: float, until: float | None = None, limit: int = 200_000) -> list[Sample]:

@@ -93,6 +93,8 @@ def build_report(snapshot: Snapshot, runs: list[CheckRun], card: Scorecard, prof
             "page_cap_cut": snapshot.stats.get("page_cap_cut", 0),
             "depth_cut": snapshot.stats.get("depth_cut", 0),
             "trap_cut": snapshot.stats.get("trap_cut", {}),
+            # Requests not made because they led to a private address (SSRF guard).
+            "private_refused": dict(snapshot.stats.get("private_refused") or {"count": 0, "sample": []}),
             "options": dict(snapshot.options),
             "gatherers": dict(getattr(snapshot, "gather_timing", {})),
             "render": render_summary(snapshot),
@@ -123,7 +125,18 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("reports", "templates"),
                       autoescape=select_autoescape(["html", "j2", "html.j2"], default=True),
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["clip"] = clip
     return env
+
+
+TITLE_MAX = 80  # characters of a site's <title> shown in headers and rankings
+
+
+def clip(text, limit: int = TITLE_MAX) -> str:
+    """A site-supplied text cut for a header or a table cell (the whole text goes in a
+    title attribute beside it); a 10,000-character <title> must not fill the page."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def safe_href(url: str) -> str:
@@ -264,13 +277,23 @@ def _spell_marks(text: str, lang: str) -> str:
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all: a temporary file beside it, renamed over it. On any
+    failure (a full disk, a signal) the temporary file is removed and the error raised."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    # mkstemp makes the file private (0600); a report is meant to be shared (CI artifacts,
-    # a web server), so it gets the permissions an ordinary new file would.
-    os.chmod(tmp, 0o666 & ~_UMASK)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()  # a full disk shows here (ENOSPC), before the rename
+        # mkstemp makes the file private (0600); a report is meant to be shared (CI artifacts,
+        # a web server), so it gets the permissions an ordinary new file would.
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _current_umask() -> int:
@@ -288,7 +311,10 @@ def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html"
     """Write the formats asked for (reports.formats.FILES names each file); returns their paths."""
     from reports.formats import FILES
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {out_dir}: {exc.strerror or exc}") from exc
     paths: dict[str, Path] = {}
     for fmt in formats:
         path = out_dir / FILES[fmt]
@@ -315,9 +341,44 @@ def write_outputs(report: dict, out_dir: Path, lang: str = "zh", formats=("html"
             from reports.markdown import render_markdown
 
             text = render_markdown(report, lang)
-        _atomic_write(path, text)
+        try:
+            _atomic_write(path, text)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
         paths[fmt] = path
     return paths
+
+
+class OutputError(Exception):
+    """An output file could not be written (a full disk, a read-only folder): one line."""
+
+
+def check_writable(folder: Path) -> None:
+    """Create ``folder`` if need be and prove a file can be written in it (a byte, then
+    removed), before any work; raises OutputError with the reason in one line. (As root,
+    os.access says yes to a read-only mount: only a real write tells.)"""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {folder}: {exc.strerror or exc}") from exc
+    if not folder.is_dir():
+        raise OutputError(f"{folder} exists and is not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".gov-audit-probe-", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
+    try:
+        os.write(fd, b"x")
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+        try:
+            os.unlink(probe)
+        except OSError:
+            pass
 
 
 UI = {
@@ -328,7 +389,8 @@ UI = {
         "categories": "分类得分", "category": "分类", "checks": "检查项", "status": "结果",
         "findings": "检查结果明细", "clause": "依据", "evidence": "证据", "remediation": "整改建议",
         "summary": "说明", "weight": "权重", "crawl": "抓取情况", "pages": "页面数",
-        "requests": "请求数", "duration": "耗时（秒）", "errors": "错误", "partial":
+        "requests": "请求数", "duration": "耗时（秒）", "errors": "错误",
+        "private_refused": "未请求（指向内网等私有地址）", "partial":
         "本次检查未完成（已中断或超出时间预算），以下结果仅基于已抓取的内容。",
         "robots": "robots.txt", "generated": "由 gov-audit 生成", "no_score": "—",
         "confidence": "规则确定性", "pass_line": "合格线", "not_judged": "未判定",
@@ -353,6 +415,7 @@ UI = {
         "status": "Result", "findings": "Findings", "clause": "Rule", "evidence": "Evidence",
         "remediation": "How to fix", "summary": "Summary", "weight": "Weight", "crawl": "Crawl",
         "pages": "Pages", "requests": "Requests", "duration": "Duration (s)", "errors": "Errors",
+        "private_refused": "Not requested: private address",
         "partial": "This audit did not finish (interrupted or out of time); the results cover what was gathered.",
         "robots": "robots.txt", "generated": "Generated by gov-audit", "no_score": "—",
         "confidence": "Rule certainty", "pass_line": "Pass line", "not_judged": "not judged",

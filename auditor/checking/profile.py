@@ -55,6 +55,10 @@ def _load_raw(ref: str, seen: tuple[str, ...] = ()) -> dict:
         origin = str(path)
     if not isinstance(data, dict):
         raise ProfileError(f"{origin} is not a TOML table")
+    if ref not in _VALID_BUILTINS:
+        _check_layer(origin, data)
+        if ref in BUILTIN:
+            _VALID_BUILTINS.add(ref)  # they do not change while the process runs
     parent = data.get("extends")
     if parent is None and ref != "default":
         parent = "default"
@@ -131,3 +135,53 @@ def _validate(ref: str, data: dict) -> None:
     pass_line = data.get("scoring", {}).get("pass_line", 60)
     if not isinstance(pass_line, (int, float)) or not 0 <= pass_line <= 100:
         raise ProfileError(f"profile {ref}: scoring.pass_line must be between 0 and 100")
+
+
+MAX_MESSAGES = 8
+_VALID_BUILTINS: set[str] = set()
+
+
+def _check_layer(origin: str, data: dict) -> None:
+    """Validate one profile file against the profile schema (auditor.checking.profile_schema),
+    before anything is crawled: every problem, with the file and the key."""
+    from auditor.checking.profile_schema import validate
+
+    problems = validate(data, profile_schema())
+    if problems:
+        more = len(problems) - MAX_MESSAGES
+        text = "; ".join(problems[:MAX_MESSAGES]) + (f"; … and {more} more" if more > 0 else "")
+        raise ProfileError(f"profile {origin}: {text}")
+
+
+_SCHEMA: dict | None = None
+
+
+def profile_schema() -> dict:
+    """The schema of a profile file: types from the built-in profiles and the checks' own
+    declared settings (built once per process)."""
+    global _SCHEMA
+    if _SCHEMA is None:
+        from auditor.checking.profile_schema import build_schema
+
+        defaults: dict = {}
+        for name in BUILTIN:
+            defaults = _merge(_read_builtin(name), defaults)  # default's types win
+        _SCHEMA = build_schema(defaults, _declared_check_settings())
+    return _SCHEMA
+
+
+def _declared_check_settings() -> dict[str, dict] | None:
+    """Check id -> the settings the check declares beside its code ({} when it declares none);
+    None when the registry cannot be loaded (check ids are then not judged)."""
+    try:
+        from auditor.checking.registry import discover
+
+        registry = discover()
+    except Exception:  # noqa: BLE001 - a broken plugin is reported by the audit, not here
+        return None
+    out: dict[str, dict] = {}
+    for cid, chk in registry.checks.items():
+        settings = getattr(chk, "settings", None) or getattr(chk, "defaults", None)
+        # Declared settings are Setting(default, doc): their defaults give the types.
+        out[cid] = {k: getattr(v, "default", v) for k, v in settings.items()} if isinstance(settings, dict) else {}
+    return out

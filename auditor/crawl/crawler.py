@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from auditor.network import robots as robots_mod
 from auditor.network.decode import decode_html
 from auditor.network.fetch import Fetch, Fetcher, retry_after_seconds
+from auditor.network.resolve import AddressPolicy
 from auditor.crawl.parse import extract
 from auditor.crawl.renderplan import RenderPlan
 from auditor.crawl.snapshot import Page, ScriptSource, Snapshot
@@ -59,6 +60,9 @@ class CrawlOptions:
     resolve: tuple[str, ...] = ()  # HOST:PORT:ADDR
     connect_to: tuple[str, ...] = ()  # HOST1:PORT1:HOST2:PORT2
     ca_bundle: str | None = None  # an extra CA trusted besides the default ones
+    # Private, loopback, link-local, CGNAT and metadata addresses are refused unless the site
+    # itself lives there (auditor.network.resolve.AddressPolicy) or this is set.
+    allow_private: bool = False
     # The browser (auditor.crawl.renderer): never | auto (the homepage and pages that look
     # script-built) | always (the homepage and every depth-1 page); up to render_cap pages.
     render: str = "never"
@@ -115,11 +119,12 @@ class Crawler:
 
         resolver = Resolver.from_options(options.resolve, options.dns_server, options.connect_to,
                                          timeout=options.timeout)
+        self.address_policy = AddressPolicy(allow_private=options.allow_private)
         self.fetcher = Fetcher(user_agent=self.user_agent, timeout=options.timeout,
                                total_timeout=options.total_timeout, rate=options.rate,
                                concurrency=options.concurrency, max_bytes=options.max_bytes,
                                verify=options.verify, resolver=resolver if resolver.custom else None,
-                               ca_bundle=options.ca_bundle)
+                               ca_bundle=options.ca_bundle, address_policy=self.address_policy)
         self.stop = self.fetcher.stop
         self.stop_reason: str | None = None
         self.progress = Progress()
@@ -148,6 +153,10 @@ class Crawler:
         if start is None:
             raise ValueError(f"not an http(s) URL: {start_url}")
         o = self.o
+        self.address_policy.add_site(start)
+        for extra in o.extra_hosts:
+            self.address_policy.add_site(f"http://{extra}/")
+            self.address_policy.add_site(f"https://{extra}/")
         per_pattern = o.max_per_pattern or max(50, o.max_pages // 4)
         scope = Scope(start, o.extra_hosts, max_per_pattern=per_pattern)
         self.scope = scope
@@ -344,6 +353,7 @@ class Crawler:
             "duration": round(time.monotonic() - t0, 3),
             "bytes": sum(p.fetch.size for p in pages.values()),
             "rendered": sum(1 for p in pages.values() if p.rendered),
+            "private_refused": self.address_policy.summary(),
         }
         self.fetcher.close()
         return Snapshot(start_url=start, pages=pages, inlinks=inlinks, link_checks=link_checks,
@@ -359,7 +369,8 @@ class Crawler:
                                  "user_agent": self.user_agent, "render": o.render,
                                  # Where the audit's connections went, for a reader of the report.
                                  "dns_server": o.dns_server, "resolve": list(o.resolve),
-                                 "connect_to": list(o.connect_to), "ca_bundle": o.ca_bundle})
+                                 "connect_to": list(o.connect_to), "ca_bundle": o.ca_bundle,
+                                 "allow_private": o.allow_private})
 
     # -- workers --------------------------------------------------------------
     def _allow_navigation(self, url: str) -> str | None:
@@ -401,7 +412,7 @@ class Crawler:
         if known is not None:
             return dataclasses.replace(known, url=url, final_url=url, redirects=(), elapsed=0.0)
         f = self.fetcher.fetch(url, method="HEAD", want_body=False, allow=self._allow)
-        if f.error_kind == "dns" or (f.error_kind == "connect" and "refused" in (f.error or "")):
+        if f.error_kind in ("dns", "private-address") or (f.error_kind == "connect" and "refused" in (f.error or "")):
             self._unreachable.setdefault(key, f.without_body())
         refused = (f.error_kind is None and f.status is not None and f.status >= 400
                    and f.status not in (429, 503)) or \

@@ -169,6 +169,7 @@ def v6_fetcher(ctx):
         base = ctx.fetcher
         f = Fetcher(user_agent=base.user_agent, timeout=base.timeout, total_timeout=base.total_timeout,
                     max_bytes=base.max_bytes, max_redirects=base.max_redirects, verify=base.verify,
-                    limiter=base.limiter, resolver=resolver_of(ctx), family="v6")
+                    limiter=base.limiter, resolver=resolver_of(ctx), family="v6",
+                    address_policy=getattr(base, "address_policy", None))
         return f
     return memo(ctx, "v6_fetcher", make)

@@ -104,10 +104,12 @@ class _Watched:
     # address family ("v4"/"v6"), or None for urllib3's own getaddrinfo.
     resolver = None
     family: str | None = None
+    # An auditor.network.resolve.AddressPolicy: private addresses refused before connecting.
+    address_policy = None
     peer: str | None = None
 
     def _new_conn(self):
-        if self.resolver is None and self.family is None:
+        if self.resolver is None and self.family is None and self.address_policy is None:
             sock = super()._new_conn()
         else:
             sock = self._resolved_conn()
@@ -127,13 +129,18 @@ class _Watched:
         """Connect to the address the resolver gives (--connect-to, --resolve, --dns-server,
         the forced family), keeping ``host`` (the Host header and the TLS SNI) as it is:
         ``_dns_host`` and ``port`` are what urllib3 connects to, swapped for the attempt."""
-        from auditor.network.resolve import SYSTEM, ResolveError
+        from auditor.network.resolve import SYSTEM, PrivateAddressRefused, ResolveError
 
         resolver = self.resolver or SYSTEM
+        policy = self.address_policy
         host, port = self._dns_host, self.port
         last: Exception | None = None
+        refused: list[str] = []
         try:
             for addr, target_port in resolver.targets(host.rstrip("."), port, self.family):
+                if policy is not None and not policy.permits(host, addr, resolver):
+                    refused.append(addr)  # checked here, on the address about to be connected
+                    continue
                 self._dns_host, self.port = addr, target_port
                 try:
                     return super()._new_conn()
@@ -144,9 +151,15 @@ class _Watched:
         except ResolveError as exc:
             if last is not None:
                 raise last
+            if refused:
+                policy.note_refused(host, refused)
+                raise PrivateAddressRefused(host, refused) from None
             raise urllib3.exceptions.NameResolutionError(host, self, exc) from exc
         if last is not None:
             raise last
+        if refused:
+            policy.note_refused(host, refused)
+            raise PrivateAddressRefused(host, refused)
         raise urllib3.exceptions.NameResolutionError(host, self, ResolveError(f"{host}: no address"))
 
     def connect(self):
@@ -186,13 +199,14 @@ class _WatchedHTTPSPool(HTTPSConnectionPool):
 
 
 class _WatchedAdapter(HTTPAdapter):
-    def __init__(self, *args, resolver=None, family: str | None = None, **kwargs):
-        # Pool and connection classes of this adapter's own: the resolver and the forced
-        # family belong to one fetcher (a forced-IPv6 fetcher never shares a pool).
-        if resolver is None and family is None:
+    def __init__(self, *args, resolver=None, family: str | None = None, address_policy=None, **kwargs):
+        # Pool and connection classes of this adapter's own: the resolver, the forced
+        # family and the address policy belong to one fetcher (a forced-IPv6 fetcher
+        # never shares a pool).
+        if resolver is None and family is None and address_policy is None:
             self._pools = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
         else:
-            attrs = {"resolver": resolver, "family": family}
+            attrs = {"resolver": resolver, "family": family, "address_policy": address_policy}
             http_conn = type("_ResolvedHTTPConnection", (_WatchedHTTPConnection,), attrs)
             https_conn = type("_ResolvedHTTPSConnection", (_WatchedHTTPSConnection,), attrs)
             self._pools = {"http": type("_ResolvedHTTPPool", (_WatchedHTTPPool,), {"ConnectionCls": http_conn}),
@@ -382,11 +396,13 @@ class Fetcher:
                  concurrency: int = 4, max_bytes: int = 5 * 1024 * 1024,
                  max_redirects: int = 10, verify: bool | str = True,
                  limiter: RateLimiter | None = None, resolver=None, family: str | None = None,
-                 ca_bundle: str | None = None) -> None:
+                 ca_bundle: str | None = None, address_policy=None) -> None:
         """``resolver`` (auditor.network.resolve.Resolver) decides where every connection goes
         (--connect-to, --resolve, --dns-server); ``family`` ("v4"/"v6") forces the address
         family, keeping the Host header and the TLS SNI; ``ca_bundle`` is trusted besides
-        the default CAs (``verify=True`` then means both)."""
+        the default CAs (``verify=True`` then means both); ``address_policy``
+        (auditor.network.resolve.AddressPolicy) refuses private addresses at connect time:
+        such a fetch ends with error_kind ``private-address``, no packet sent."""
         if family not in (None, "v4", "v6"):
             raise ValueError(f"family must be 'v4' or 'v6', not {family!r}")
         self.user_agent = user_agent
@@ -400,12 +416,14 @@ class Fetcher:
         self.verify = verify
         self.resolver = resolver
         self.family = family
+        self.address_policy = address_policy
         self.limiter = limiter or RateLimiter(rate)
         self.stop = threading.Event()
         self.session = requests.Session()
         self.session.trust_env = False  # audits never go through a stray proxy variable
         adapter = _WatchedAdapter(pool_connections=64, pool_maxsize=max(4, concurrency * 2),
-                                  max_retries=0, resolver=resolver, family=family)
+                                  max_retries=0, resolver=resolver, family=family,
+                                  address_policy=address_policy)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({
@@ -715,6 +733,10 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
 
     if isinstance(exc, _Stopped):
         return "stopped", "stopped"
+    from auditor.network.resolve import PRIVATE_ADDRESS_ERROR, PrivateAddressRefused
+
+    if has(PrivateAddressRefused):
+        return "private-address", PRIVATE_ADDRESS_ERROR
     if isinstance(exc, TimeoutError) and "deadline" in str(exc) or "total time limit" in text:
         return "deadline", "total time limit reached"
     if has(EncodingError) or isinstance(exc, requests.exceptions.ContentDecodingError):

@@ -398,3 +398,109 @@ def is_global_v6(addr: str) -> bool:
     if ip.ipv4_mapped is not None or ip.sixtofour is not None or ip.teredo is not None:
         return False
     return ip.is_global and not ip.is_multicast
+
+
+# -- private addresses (requests the operator did not ask for) ---------------------------
+# Addresses a link on a public page has no business sending the auditor to: on a CI runner
+# inside a cloud, a request there is a server-side request forgery (the metadata services
+# live at 169.254.169.254, 100.100.100.200 — CGNAT — and fd00:ec2::254 — ULA).
+PRIVATE_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "172.16.0.0/12", "192.168.0.0/16", "192.0.0.0/24", "198.18.0.0/15",
+    "::/128", "::1/128", "fc00::/7", "fe80::/10", "fec0::/10"))
+PRIVATE_ADDRESS_ERROR = "not requested: private address"
+
+
+def is_private_address(addr: str) -> bool:
+    """An address in one of PRIVATE_NETWORKS, an IPv4 one also when it hides in an IPv6
+    form (::ffff:10.0.0.1, 64:ff9b::a00:1, 2002:a00:1::)."""
+    try:
+        ip = ipaddress.ip_address(addr.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    if ip.version == 6:
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in ipaddress.ip_network("64:ff9b::/96"):
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
+    return any(ip in net for net in PRIVATE_NETWORKS if net.version == ip.version)
+
+
+class PrivateAddressRefused(OSError):
+    """A connection was not made: every address of the name is private (see AddressPolicy)."""
+
+    def __init__(self, host: str, addresses: Iterable[str]) -> None:
+        self.host = host
+        self.addresses = tuple(addresses)
+        super().__init__(f"{PRIVATE_ADDRESS_ERROR} ({host} → {', '.join(self.addresses)})")
+
+
+class AddressPolicy:
+    """Which resolved addresses a connection may go to; asked at connect time, with the
+    address actually about to be connected (a name that resolves to a public address
+    first and a private one later — DNS rebinding — is judged on the later answer).
+
+    Private addresses are refused unless ``allow_private`` (``--allow-private``) or the
+    audited site itself lives on private addresses: then the addresses its name resolves
+    to (both families) are allowed (an intranet site, a staging copy, the test suite's loopback
+    sites), and any *other* private address stays refused.
+    """
+
+    SAMPLE = 20
+
+    def __init__(self, allow_private: bool = False) -> None:
+        self.allow_private = allow_private
+        self.site_hosts: set[str] = set()
+        self._sites: list[tuple[str, int]] = []
+        self._site_addrs: set[str] | None = None
+        self._lock = threading.Lock()
+        self.refused_count = 0
+        self.refused: list[str] = []  # "host → address", the first SAMPLE of them
+
+    def add_site(self, url: str) -> None:
+        """The audited site (its start URL); may be called again for the site's other URLs."""
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").rstrip(".").lower()
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            return
+        if not host:
+            return
+        with self._lock:
+            self.site_hosts.add(host)
+            self._sites.append((host, port))
+            self._site_addrs = None
+
+    def site_addresses(self, resolver: "Resolver") -> set[str]:
+        with self._lock:
+            if self._site_addrs is None:
+                found: set[str] = set()
+                for host, port in self._sites:
+                    for family in FAMILIES:
+                        try:
+                            found.update(a for a, _ in resolver.targets(host, port, family))
+                        except ResolveError:
+                            pass
+                self._site_addrs = found
+            return self._site_addrs
+
+    def permits(self, host: str, addr: str, resolver: "Resolver") -> bool:
+        """Whether a connection for ``host`` may go to ``addr`` (the site's own private
+        addresses are allowed whatever name leads there; its name leads nowhere else)."""
+        if self.allow_private or not is_private_address(addr):
+            return True
+        return addr in self.site_addresses(resolver)
+
+    def note_refused(self, host: str, addrs: Iterable[str]) -> None:
+        with self._lock:
+            self.refused_count += 1
+            entry = f"{host} → {', '.join(addrs)}"
+            if len(self.refused) < self.SAMPLE and entry not in self.refused:
+                self.refused.append(entry)
+
+    def summary(self) -> dict:
+        return {"count": self.refused_count, "sample": list(self.refused)}

@@ -17,6 +17,7 @@ from reports.report import build_report, write_outputs
 from auditor.checking.runner import run_checks
 from auditor.checking.scoring import score
 from auditor.crawl.snapshot import Snapshot
+from auditor.operations.signals import INTERRUPTED
 
 
 @dataclass
@@ -122,6 +123,9 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -
     ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile, settings=handed,
                         probe_samples=probe_reader(gather_options.get("history")))
     facts, timing, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
+    if INTERRUPTED.is_set() and snapshot.stop_reason != "interrupted":
+        # Stopped after the crawl (while the gatherers probed): what they missed is unknown.
+        snapshot.partial, snapshot.stop_reason = True, "interrupted"
     card = score(runs, profile)
     problems = list(registry.problems)
     if isinstance(facts.get("render"), GatherError):  # e.g. no chromium: say how to get one
@@ -137,9 +141,22 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -
         problems.append(f"robots.txt could not be read ({robots.get('error')}): as RFC 9309 asks, "
                         "only the homepage was fetched; use --ignore-robots for a site you run")
     report = build_report(snapshot, runs, card, profile, problems=problems)
-    trend = record_history(report, config.history) if config.history else None
-    paths = write_outputs(report, out_dir, config.lang, config.formats, history=trend,
-                          junit_warn=config.junit_warn, screenshots=_screenshots(snapshot)) if out_dir is not None else {}
+
+    def write(trend=None):
+        if out_dir is None:
+            return {}
+        return write_outputs(report, out_dir, config.lang, config.formats, history=trend,
+                             junit_warn=config.junit_warn, screenshots=_screenshots(snapshot))
+
+    # The outputs first: a history file locked by another process (or a stop signal while
+    # waiting for it) must never cost the report. Then the history, and the outputs again
+    # with the trend (or the history problem) in them.
+    paths = write()
+    if config.history:
+        before = len(report.get("problems") or [])
+        trend = record_history(report, config.history)
+        if trend is not None or len(report.get("problems") or []) != before:
+            paths = write(trend)
     if config.pdf and "html" in paths:
         pdf = write_pdf(paths["html"], report)
         if pdf is not None:
@@ -201,11 +218,11 @@ def record_history(report: dict, path: str) -> dict | None:
     from reports.history import History
 
     try:
-        with History.open(path) as store:
+        with History.open(path, cancel=INTERRUPTED) as store:
             store.record_run(report)
             return store.trend(report["site"]["url"])
     except Exception as exc:  # noqa: BLE001 - HistoryError, sqlite3 and OS errors alike
-        report.setdefault("problems", []).append(f"history {path} not updated: {exc}")
+        report.setdefault("problems", []).append(f"history not updated: {exc}")
         return None
 
 

@@ -20,6 +20,8 @@ from auditor.crawl.crawler import CrawlOptions, Progress
 from auditor.checking.profile import ProfileError, load_profile
 from auditor.network.urls import normalize
 from auditor.views.homepage import homepage_unread
+from auditor.operations.signals import INTERRUPTED, StopOnSignal
+from reports.report import OutputError
 
 EXIT_OK, EXIT_GATE, EXIT_CANNOT = 0, 1, 2
 DEFAULT_RATE = CrawlOptions.rate  # requests per second to one site: the crawl's default, written once
@@ -230,12 +232,16 @@ def add_network_options(p, title: str = "network (every connection of the audit,
                    help="connect to HOST2:PORT2 for HOST1:PORT1, as curl's (repeatable)")
     n.add_argument("--ca-bundle", type=_ca_bundle, default=None, metavar="FILE",
                    help="also trust the CA certificates in FILE (PEM), e.g. for a staging site")
+    n.add_argument("--allow-private", action="store_true",
+                   help="also request links, redirects and resources on private, loopback, link-local and "
+                        "cloud-metadata addresses (refused by default unless the site itself is on one)")
 
 
 def network_options(args) -> dict:
     """The network options of parsed arguments, as CrawlOptions fields."""
     return {"dns_server": args.dns_server, "resolve": tuple(args.resolve), "connect_to": tuple(args.connect_to),
-            "ca_bundle": str(Path(args.ca_bundle).resolve()) if args.ca_bundle else None}
+            "ca_bundle": str(Path(args.ca_bundle).resolve()) if args.ca_bundle else None,
+            "allow_private": bool(getattr(args, "allow_private", False))}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -320,6 +326,9 @@ def add_fleet_commands(sub) -> None:
     f.add_argument("--backend", default=None, metavar="URL", help="Celery result backend (default: the broker)")
     f.add_argument("--queue-timeout", type=_positive_float("--queue-timeout"), default=None, metavar="SECONDS",
                    help="with --broker: give up when no task starts or ends for this long")
+    f.add_argument("--broker-patience", type=_positive_float("--broker-patience"), default=60.0, metavar="SECONDS",
+                   help="with --broker: how long a broker outage is ridden out, reconnecting, before the sites "
+                        "without a result are reported (default 60)")
     f.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     add_network_options(f, "network (every site's audit; a --ca-bundle file must be readable by the workers)")
     w = sub.add_parser("worker", help="run a Celery worker for 'gov-audit fleet --broker'")
@@ -378,16 +387,12 @@ def _config(args) -> AuditConfig:
 
 
 def _normalise_start(url: str) -> str:
-    url = url.strip()
-    if "://" not in url:
-        url = "http://" + url
-    scheme = url.split("://", 1)[0].lower()
-    if scheme not in ("http", "https"):
-        raise CliError(f"only http and https sites can be audited, not {scheme}://")
-    norm = normalize(url)
-    if norm is None:
-        raise CliError(f"not a usable website address: {url!r}")
-    return norm
+    from auditor.operations.inputs import start_url
+
+    try:
+        return start_url(url)
+    except ValueError as exc:
+        raise CliError(str(exc))
 
 
 def _gate(report: dict, args) -> list[str]:
@@ -439,29 +444,43 @@ def cmd_audit(args, url: str) -> int:
         profile = load_profile(args.profile)
     except ProfileError as exc:
         raise CliError(str(exc))
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise CliError(f"--out {out} exists and is not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CliError(f"cannot create --out folder {out}: {exc.strerror or exc}")
-    if not os.access(out, os.W_OK):
-        raise CliError(f"cannot write to --out folder {out}")
+    out = _writable_out(args.out)
     baseline = _load_baseline(args.baseline) if getattr(args, "baseline", None) else None
     if getattr(args, "history", None):
         _check_history(args.history)
     config = _config(args)
     progress = ProgressLine(args.lang, enabled=not args.quiet and sys.stderr.isatty())
+    # SIGINT and SIGTERM alike: before the crawl starts there is nothing to save (exit 2 at
+    # once); from then on the crawl is stopped and the partial report written, whatever
+    # further signals come.
+    stopper = StopOnSignal(None, first="interrupted ({signal}): stopping; writing the partial report",
+                           again="still writing the partial report; it will be there in a moment",
+                           quiet=not sys.stderr.isatty())
+
+    def on_crawler(crawler) -> None:
+        stopper.on_stop = lambda _name: crawler.request_stop("interrupted")
+
     try:
-        outcome = run_audit(url, config, out, on_progress=progress, profile=profile)
+        with stopper:
+            outcome = run_audit(url, config, out, on_progress=progress, on_crawler=on_crawler, profile=profile)
     except (NoChecksSelected, ProfileError) as exc:
         raise CliError(str(exc))
+    except OutputError as exc:  # a full disk, a folder made read-only meanwhile
+        raise CliError(f"the audit ran but its report was not written: {exc}")
     finally:
         progress.done()
     report = outcome.report
     if not args.quiet:
         _print_summary(report, outcome.paths, args.lang)
+    for problem in report.get("problems") or []:
+        if problem.startswith(("history ", "pdf ", "render ", "font ")):
+            print(f"gov-audit: warning: {problem}", file=sys.stderr)
+    if stopper.stopped:
+        # An interrupted audit is not a result to gate on (it would pass on a few pages).
+        written = outcome.paths.get("json") or next(iter(outcome.paths.values()), args.out)
+        what = "partial report" if report.get("partial") else "report"
+        print(f"gov-audit: interrupted ({stopper.signame}): {what} written to {written}", file=sys.stderr)
+        return EXIT_CANNOT
     unread = homepage_unread(outcome.snapshot)
     if unread is not None and unread.no_audit:
         reason = unread.reason + (" (use --ignore-robots for a site you run)" if unread.kind == "robots" else "")
@@ -469,9 +488,8 @@ def cmd_audit(args, url: str) -> int:
         print(f"gov-audit: cannot audit {url}: {reason} (report written to {written})",
               file=sys.stderr)
         return EXIT_CANNOT
-    for problem in report.get("problems") or []:
-        if problem.startswith(("history ", "pdf ", "render ", "font ")):
-            print(f"gov-audit: warning: {problem}", file=sys.stderr)
+    if any(p.startswith("history not updated") for p in report.get("problems") or []):
+        return EXIT_CANNOT  # the outputs are written; the run the operator asked to record is not
     if baseline is not None:
         return _baseline_gate(report, baseline, args)
     failures = _gate(report, args)
@@ -493,7 +511,9 @@ def _check_history(path: str) -> None:
     from reports.history import History, HistoryError
 
     try:
-        History.open(path).close()
+        # Every command that takes --history writes to it: a read-only, foreign or locked
+        # file is refused now, before any site is audited.
+        History.open(path, check_writable=True, cancel=INTERRUPTED).close()
     except HistoryError as exc:
         raise CliError(str(exc))
 
@@ -601,13 +621,7 @@ def cmd_fleet(args) -> int:
             load_profile(args.profile)
         except ProfileError as exc:
             raise CliError(str(exc))
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise CliError(f"--out {out} exists and is not a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CliError(f"cannot create --out folder {out}: {exc.strerror or exc}")
+    out = _writable_out(args.out)
     if args.history:
         _check_history(args.history)
     crawl = CrawlOptions(max_pages=args.max_pages, max_depth=args.max_depth, concurrency=args.concurrency,
@@ -630,30 +644,71 @@ def cmd_fleet(args) -> int:
             print(progress_line(outcome, len(finished), total), flush=True)
 
     started = time.monotonic()
-    if args.broker:
-        from auditor.operations.fleet_celery import CeleryMissing, run_celery
-
-        try:
-            outcomes = run_celery(sites, job, args.broker, args.backend, on_done=on_done,
-                                  queue_timeout=args.queue_timeout)
-        except CeleryMissing as exc:
-            raise CliError(str(exc))
-        except Exception as exc:  # noqa: BLE001 - broker down, bad URL: one line, not a traceback
-            raise CliError(f"cannot use broker {args.broker}: {type(exc).__name__}: {exc}")
-    else:
-        outcomes = run_local(sites, job, workers=args.workers or _default_workers(), on_done=on_done)
-    summary = write_fleet(outcomes, out, args.lang)
+    # SIGINT and SIGTERM alike: no new site starts, the running audits send their partial
+    # reports, the fleet page covers what was done; exit 2.
+    stopper = StopOnSignal(None if args.broker else (lambda _name: None), first="interrupted ({signal}): stopping the running audits; "
+                           "writing what was gathered", again="still writing what was gathered; "
+                           "the running audits are being ended", quiet=not sys.stderr.isatty())
+    with stopper:
+        outcomes = _run_fleet(args, sites, job, on_done, stopper)
+    try:
+        summary = write_fleet(outcomes, out, args.lang)
+    except OSError as exc:
+        done = sum(1 for o in outcomes if o.paths)
+        raise CliError(f"the fleet page was not written to {out}: {exc.strerror or exc} "
+                       f"({done} of {len(outcomes)} sites' own reports were written)")
     failed = [o for o in outcomes if o.failed]
+    unrecorded = [p for o in outcomes for p in (o.report or {}).get("problems") or []
+                  if p.startswith("history not updated")]
     if not args.quiet:
         print(f"fleet: {summary['sites']} sites, {summary['audited']} audited, {summary['passed']} passed, "
               f"{len(failed)} could not be audited; {time.monotonic() - started:.1f} s")
         print(f"  fleet page: {out / 'index.html'}")
     for o in failed:
         print(f"gov-audit: {o.site.label()}: {o.state}: {o.reason}", file=sys.stderr)
-    if any(o.state == "interrupted" for o in outcomes):
-        print("gov-audit: interrupted; the fleet page covers the sites done", file=sys.stderr)
+    if unrecorded:
+        print(f"gov-audit: warning: {len(unrecorded)} site(s) not recorded in the history: {unrecorded[0]}",
+              file=sys.stderr)
+    if stopper.stopped or any(o.state == "interrupted" for o in outcomes):
+        print(f"gov-audit: interrupted ({stopper.signame or 'SIGINT'}); the fleet page covers the sites done: "
+              f"{out / 'index.html'}", file=sys.stderr)
         return EXIT_CANNOT
-    return EXIT_OK
+    infra = [o for o in outcomes if o.state == "worker-lost" or (o.reason or "").startswith("no result: the broker")]
+    return EXIT_CANNOT if unrecorded or infra else EXIT_OK
+
+
+def _writable_out(text: str) -> Path:
+    """--out, created and proved writable before any work (a read-only or full disk is found
+    now, not after every site was audited)."""
+    from reports.report import check_writable
+
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out {out} exists and is not a folder")
+    try:
+        check_writable(out)
+    except OutputError as exc:
+        raise CliError(f"--out: {exc}")
+    return out
+
+
+def _run_fleet(args, sites, job, on_done, stopper):
+    from auditor.operations.fleet import run_local
+
+    if args.broker:
+        from auditor.operations.fleet_celery import CeleryMissing, run_celery
+
+        try:
+            outcomes = run_celery(sites, job, args.broker, args.backend, on_done=on_done,
+                                  queue_timeout=args.queue_timeout, broker_patience=args.broker_patience,
+                                  say=lambda text: print(f"gov-audit: {text}", file=sys.stderr, flush=True))
+        except CeleryMissing as exc:
+            raise CliError(str(exc))
+        except Exception as exc:  # noqa: BLE001 - broker down, bad URL: one line, not a traceback
+            raise CliError(f"cannot use broker {args.broker}: {type(exc).__name__}: {exc}")
+        return outcomes
+    return run_local(sites, job, workers=args.workers or _default_workers(), on_done=on_done,
+                     stop_requests=lambda: stopper.count)
 
 
 def _default_workers() -> int:

@@ -42,7 +42,9 @@ SAFETY = 0.05  # as auditor.network.ratelimit: intervals 5 % longer than the rat
 SOFT_SHARE = 0.6  # the crawl stops itself at this share of the site's time budget
 DEFAULT_SITE_BUDGET = 900.0
 DEFAULT_TOTAL_RATE = 20.0
-FAILED_STATES = ("unreachable", "timeout", "error", "interrupted")
+FAILED_STATES = ("unreachable", "timeout", "error", "interrupted", "worker-lost")
+# The auditor's failures, not the site's: left out of the fleet's pass rate.
+AUDITOR_FAILURES = ("worker-lost",)
 
 
 class FleetError(Exception):
@@ -117,23 +119,31 @@ def read_sites(path: str | Path) -> list[SiteSpec]:
     if len(set(cols)) != len(cols):
         raise FleetError(f"{p}:{header_line}: a column name appears twice in the header row")
     at = {c: cols.index(c) for c in ("url", "name", "profile") if c in cols}
+    from auditor.operations.inputs import quoted, start_url
+
     sites: list[SiteSpec] = []
     seen: dict[str, int] = {}
     taken: set[str] = set()
-    checked_profiles: dict[str, str] = {}
+    checked_profiles: dict[str, str | None] = {}
+    bad: list[str] = []  # every bad row is reported, not only the first
     for line, row in rows[1:]:
         if len(row) > len(cols):
-            raise FleetError(f"{p}:{line}: {len(row)} fields but the header has {len(cols)} "
-                             "(quote values that contain commas)")
+            bad.append(f"{p}:{line}: {len(row)} fields but the header has {len(cols)} "
+                       "(quote values that contain commas)")
+            continue
         cell = lambda key: row[at[key]].strip() if key in at and at[key] < len(row) else ""  # noqa: E731
         raw_url = cell("url")
         if not raw_url:
-            raise FleetError(f"{p}:{line}: the url is empty")
-        url = _normalise(raw_url)
-        if url is None:
-            raise FleetError(f"{p}:{line}: not an http(s) website address: {raw_url!r}")
+            bad.append(f"{p}:{line}: the url is empty")
+            continue
+        try:
+            url = start_url(raw_url)
+        except ValueError as exc:
+            bad.append(f"{p}:{line}: {exc}")
+            continue
         if url in seen:
-            raise FleetError(f"{p}:{line}: {url} is listed twice (first on line {seen[url]})")
+            bad.append(f"{p}:{line}: {url if len(url) <= 120 else quoted(url)} is listed twice (first on line {seen[url]})")
+            continue
         seen[url] = line
         profile = cell("profile") or None
         if profile:
@@ -141,11 +151,17 @@ def read_sites(path: str | Path) -> list[SiteSpec]:
             if ref not in checked_profiles:
                 try:
                     load_profile(ref)
+                    checked_profiles[ref] = None
                 except ProfileError as exc:
-                    raise FleetError(f"{p}:{line}: {exc}") from None
-                checked_profiles[ref] = ref
+                    checked_profiles[ref] = str(exc)
+            if checked_profiles[ref]:
+                bad.append(f"{p}:{line}: {checked_profiles[ref]}")
+                continue
             profile = ref
         sites.append(SiteSpec(url, cell("name"), profile, slug_for(url, taken), line))
+    if bad:
+        shown = "; ".join(bad[:10]) + (f"; … and {len(bad) - 10} more" if len(bad) > 10 else "")
+        raise FleetError(shown if len(bad) == 1 else f"{len(bad)} bad rows: {shown}")
     if not sites:
         raise FleetError(f"sites file {p} has a header row but no sites")
     return sites
@@ -278,8 +294,16 @@ def audit_site(site: dict, job: dict, pacer=None) -> dict:
                              skip=list(j.skip), lang=j.lang,
                              as_of=date.fromisoformat(j.as_of) if j.as_of else None,
                              gather_options={"history": j.history} if j.history else {})
-        hook = (lambda crawler: share_pacing(crawler, pacer)) if pacer is not None else None
+        def hook(crawler) -> None:
+            if pacer is not None:
+                share_pacing(crawler, pacer)
+            if _CHILD_STOPPER is not None:  # a stop signal from the coordinator stops this crawl
+                _CHILD_STOPPER.on_stop = lambda _name: crawler.request_stop("interrupted")
+
         outcome = run_audit(site["url"], config, None, on_crawler=hook)
+    except KeyboardInterrupt:
+        return {"state": "interrupted", "reason": "interrupted before the crawl started", "report": None,
+                "duration": round(time.monotonic() - t0, 2)}
     except Exception as exc:  # noqa: BLE001 - one site's failure is data, never the fleet's end
         return {"state": "error", "reason": f"{type(exc).__name__}: {exc}", "report": None,
                 "duration": round(time.monotonic() - t0, 2)}
@@ -291,19 +315,33 @@ def audit_site(site: dict, job: dict, pacer=None) -> dict:
 def classify(outcome) -> tuple[str, str | None]:
     from auditor.views.homepage import homepage_unread
 
+    if outcome.snapshot.stop_reason == "interrupted":
+        return "interrupted", "interrupted: partial report of what was gathered" \
+            if outcome.snapshot.homepage is not None else "interrupted before the homepage was fetched"
     unread = homepage_unread(outcome.snapshot)
     if unread is None or not unread.no_audit:
         return "audited", None
     return "unreachable", unread.reason
 
 
+_CHILD_STOPPER = None  # in a per-site process: the SIGTERM handler (auditor.operations.signals)
+
+
 def _child(site: dict, job: dict, conn, pacer, audit_fn) -> None:
-    """Worker process entry: Ctrl-C is the coordinator's business."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        result = (audit_fn or audit_site)(site, job, pacer)
-    except BaseException as exc:  # noqa: BLE001
-        result = {"state": "error", "reason": f"{type(exc).__name__}: {exc}", "report": None, "duration": 0.0}
+    """Worker process entry: Ctrl-C is the coordinator's business (the terminal sends it to
+    the whole process group); the coordinator's SIGTERM stops the audit, which then sends
+    back the partial report of what it gathered."""
+    global _CHILD_STOPPER
+    from auditor.operations.signals import StopOnSignal
+
+    _CHILD_STOPPER = StopOnSignal(None, quiet=True)
+    with _CHILD_STOPPER:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            result = (audit_fn or audit_site)(site, job, pacer)
+        except BaseException as exc:  # noqa: BLE001
+            result = {"state": "error", "reason": f"{type(exc).__name__}: {exc}", "report": None, "duration": 0.0}
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the result is on its way: finish sending it
     try:
         conn.send(result)
     finally:
@@ -343,13 +381,23 @@ def _grace(budget: float, grace: float | None = None) -> float:
     return grace if grace is not None else max(5.0, min(60.0, budget * 0.1))
 
 
+STOP_GRACE = 20.0  # seconds the running audits get to send their partial reports after a stop
+
+
 def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
               on_done: Callable[[SiteOutcome], None] | None = None,
-              audit_fn: Callable | None = None) -> list[SiteOutcome]:
+              audit_fn: Callable | None = None, stop_requests: Callable[[], int] | None = None,
+              stop_grace: float = STOP_GRACE) -> list[SiteOutcome]:
     """Audit the sites in at most ``workers`` processes at once; returns outcomes in CSV order.
 
     Each site runs in a fresh process (forked from a clean server process, never
-    from this one): one whose audit outlives the site budget is killed. Ctrl-C kills the running audits and marks what was not done.
+    from this one): one whose audit outlives the site budget is killed.
+
+    A stop (``stop_requests()`` > 0: SIGINT/SIGTERM seen by the caller, or Ctrl-C raising
+    KeyboardInterrupt here) starts no more sites and sends SIGTERM to the running audits:
+    each stops its crawl and sends back the partial report of what it gathered. Those
+    not done within ``stop_grace`` seconds, or at a second stop, are killed. Every
+    process started (audits, the pacer's manager) has ended when this returns.
     """
     ctx = _context()
     manager = _PacerManager(ctx=ctx)
@@ -361,6 +409,9 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
     results: dict[str, SiteOutcome] = {}
     hard = job.site_budget + _grace(job.site_budget, job.grace) if job.site_budget else None
     interrupted = False
+    stops = stop_requests or (lambda: 0)
+    extra_stops = 0  # KeyboardInterrupts (library callers without a signal handler)
+    stop_at: float | None = None
 
     def finish(slot: int, outcome: SiteOutcome) -> None:
         proc, conn, site, started = running.pop(slot)
@@ -373,9 +424,34 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
         if on_done:
             on_done(outcome)
 
+    def begin_stop() -> None:
+        nonlocal interrupted, stop_at
+        interrupted = True
+        stop_at = time.monotonic()
+        for proc, conn, site, started in running.values():
+            try:
+                proc.terminate()  # SIGTERM: the audit stops and sends its partial report
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+        while pending:
+            site = pending.popleft()
+            results[site.url] = SiteOutcome(site, "interrupted", "not audited: the fleet was stopped")
+
+    def kill_running(reason: str) -> None:
+        for slot, (proc, conn, site, started) in list(running.items()):
+            proc.kill()
+            finish(slot, SiteOutcome(site, "interrupted", reason, None, round(time.monotonic() - started, 2)))
+
     try:
         while pending or running:
             try:
+                requested = stops() + extra_stops
+                if requested and not interrupted:
+                    begin_stop()
+                if interrupted and running and (requested > 1 or time.monotonic() - stop_at > stop_grace):
+                    kill_running("interrupted: stopped before it could report" if requested <= 1
+                                 else "interrupted: killed at the second stop request")
+                    continue
                 while pending and len(running) < workers and not interrupted:
                     site = pending.popleft()
                     parent, child = ctx.Pipe(duplex=False)
@@ -396,27 +472,21 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
                         finish(slot, SiteOutcome(site, msg.get("state", "error"), msg.get("reason"),
                                                  msg.get("report"), round(now - started, 2)))
                     elif not proc.is_alive():
-                        finish(slot, SiteOutcome(site, "error", f"the audit process died (exit code {proc.exitcode})",
-                                                 None, round(now - started, 2)))
+                        finish(slot, SiteOutcome(site, "interrupted", "interrupted before it could report", None,
+                                                 round(now - started, 2)) if interrupted else
+                               SiteOutcome(site, "error", f"the audit process died (exit code {proc.exitcode})",
+                                           None, round(now - started, 2)))
                     elif hard is not None and now - started > hard:
                         proc.kill()
                         finish(slot, SiteOutcome(site, "timeout",
                                                  f"no result within the site budget of {job.site_budget:g} s; "
                                                  "the audit was stopped", None, round(now - started, 2)))
             except KeyboardInterrupt:
-                if interrupted:
-                    raise
-                interrupted = True
-                for slot, (proc, conn, site, started) in list(running.items()):
-                    proc.kill()
-                    finish(slot, SiteOutcome(site, "interrupted", "interrupted (Ctrl-C)", None,
-                                             round(time.monotonic() - started, 2)))
-                while pending:
-                    site = pending.popleft()
-                    results[site.url] = SiteOutcome(site, "interrupted", "not audited: interrupted (Ctrl-C)")
+                extra_stops += 1
     finally:
         for proc, conn, site, started in running.values():
             proc.kill()
+            proc.join(5)
         try:
             manager.shutdown()
         except Exception:  # noqa: BLE001
@@ -432,10 +502,18 @@ def write_site(outcome: SiteOutcome, out: Path, job: FleetJob) -> None:
 
     if outcome.report is None:
         return
-    trend = record_history(outcome.report, job.history) if job.history else None
-    outcome.paths = {k: str(v) for k, v in write_outputs(outcome.report, out / outcome.site.slug, job.lang,
-                                                          job.formats, history=trend,
-                                                          junit_warn=job.junit_warn).items()}
+
+    def write(trend=None) -> None:
+        outcome.paths = {k: str(v) for k, v in write_outputs(outcome.report, out / outcome.site.slug, job.lang,
+                                                              job.formats, history=trend,
+                                                              junit_warn=job.junit_warn).items()}
+
+    write()  # the outputs first: a locked or broken history never costs them
+    if job.history:
+        before = len(outcome.report.get("problems") or [])
+        trend = record_history(outcome.report, job.history)
+        if trend is not None or len(outcome.report.get("problems") or []) != before:
+            write(trend)
 
 
 def _worst(report: dict, n: int = 3) -> list[dict]:
@@ -498,15 +576,19 @@ def summarise(outcomes: list[SiteOutcome], lang: str = "zh") -> dict:
     shared = sorted(findings.values(), key=lambda f: (-len(f["fail"]), -len(f["warn"]), not f["veto"], f["id"]))
     shared = [f for f in shared if len(f["fail"]) + len(f["warn"]) >= min(2, max(1, len(audited)))]
     passed = [x for x in audited if x["verdict"] == "pass"]
+    judged = sum(1 for x in rows if x["state"] not in AUDITOR_FAILURES)
     return {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "sites": len(rows), "audited": len(audited), "failed": len(rows) - len(audited),
-        "passed": len(passed), "pass_rate": round(len(passed) / len(rows), 3) if rows else None,
+        "passed": len(passed), "pass_rate": round(len(passed) / judged, 3) if judged else None,
         "average_score": round(sum(x["score"] for x in audited if x["score"] is not None)
                                / max(1, sum(1 for x in audited if x["score"] is not None)), 1) if audited else None,
         "veto_sites": sum(1 for x in audited if x["veto"]),
         "states": dict(Counter(x["state"] for x in rows)),
         "ranking": ranked, "categories": categories, "shared_findings": shared[:30],
+        # What the operator asked for and did not get (a history not updated), once each.
+        "problems": sorted({p for o in outcomes for p in (o.report or {}).get("problems") or []
+                            if p.startswith("history not updated")}),
         "not_passed": [x for x in ranked if x["state"] != "audited" or x["verdict"] != "pass"],
     }
 
@@ -523,7 +605,7 @@ UI = {
            "duration": "用时（秒）", "none": "无", "below_line": "得分低于合格线",
            "verdicts": {"pass": "合格", "fail": "不合格", "unknown": "无法判断"},
            "states": {"audited": "已检查", "unreachable": "无法访问", "timeout": "超时", "error": "检查出错",
-                      "interrupted": "已中断"}},
+                      "interrupted": "已中断", "worker-lost": "检查节点失联"}},
     "en": {"title": "Government website spot check", "sites": "Sites", "audited": "Audited", "passed": "Passed",
            "pass_rate": "Pass rate", "avg": "Average score", "veto_sites": "Sites failing a veto item",
            "failed": "Could not audit", "ranking": "Ranking", "rank": "#", "name": "Site", "score": "Score",
@@ -536,7 +618,7 @@ UI = {
            "none": "none", "below_line": "score below the pass line",
            "verdicts": {"pass": "PASS", "fail": "FAIL", "unknown": "UNDETERMINED"},
            "states": {"audited": "audited", "unreachable": "unreachable", "timeout": "timeout", "error": "error",
-                      "interrupted": "interrupted"}},
+                      "interrupted": "interrupted", "worker-lost": "worker lost"}},
 }
 
 

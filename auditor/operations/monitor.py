@@ -32,6 +32,7 @@ from reports.history import History, Sample
 from auditor.network.urls import host_of
 
 ROBOTS_REFRESH = 3600.0
+MAX_INTERVAL = 7 * 86400.0
 DEFAULT_RATE = CrawlOptions.rate  # the crawl's politeness default, written once
 _BJ = timezone(timedelta(hours=8))
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|d)?\s*$", re.I)
@@ -44,12 +45,15 @@ class MonitorError(Exception):
 
 def parse_interval(text: str) -> float:
     """'200ms', '5s', '30m', '1h', '1d' or plain seconds -> seconds."""
-    m = _INTERVAL.match(str(text))
+    m = _INTERVAL.match(str(text)) if len(str(text)) <= 40 else None
     if not m:
-        raise ValueError(f"not an interval: {text!r} (use e.g. 200ms, 5s, 30m, 1h)")
+        raise ValueError(f"not an interval: {str(text)[:40]!r} (use e.g. 200ms, 5s, 30m, 1h)")
     value = float(m.group(1)) * _UNITS[(m.group(2) or "").lower() or None]
-    if value <= 0:
+    if not value > 0:
         raise ValueError(f"the interval must be greater than 0, not {text!r}")
+    if value > MAX_INTERVAL:
+        # (Beyond any use — site.uptime needs >= 20 probes a day — and past what a timer can wait.)
+        raise ValueError(f"the interval must be at most 7 days, not {text[:40]!r}")
     return value
 
 
@@ -84,7 +88,7 @@ class Monitor:
                  timeout: float = 15.0, user_agent: str | None = None, rate: float = DEFAULT_RATE,
                  out=sys.stdout, quiet: bool = False, dns_server: str | None = None,
                  resolve: tuple[str, ...] = (), connect_to: tuple[str, ...] = (),
-                 ca_bundle: str | None = None) -> None:
+                 ca_bundle: str | None = None, allow_private: bool = False) -> None:
         self.url = url
         self.history_path = history
         self.every = every
@@ -96,13 +100,16 @@ class Monitor:
         self.quiet = quiet
         self.stop = threading.Event()
         # The whole exchange (redirects included) must finish within the probe limit.
-        from auditor.network.resolve import Resolver
+        from auditor.network.resolve import AddressPolicy, Resolver
 
         # --resolve, --dns-server, --connect-to and --ca-bundle, as the audit's own requests.
         resolver = Resolver.from_options(resolve, dns_server, connect_to, timeout=timeout)
+        # A redirect to a private address is not followed unless the site itself is on one.
+        self.address_policy = AddressPolicy(allow_private=allow_private)
+        self.address_policy.add_site(url)
         self.fetcher = Fetcher(user_agent=self.user_agent, timeout=timeout, total_timeout=timeout,
                                rate=rate, concurrency=1, resolver=resolver if resolver.custom else None,
-                               ca_bundle=ca_bundle)
+                               ca_bundle=ca_bundle, address_policy=self.address_policy)
         self.fetcher.stop = self.stop  # a stop request cuts a probe in flight
         self.policy = None
         self.policy_at = 0.0

@@ -357,6 +357,8 @@ def link_state(fetch, dead_statuses=DEAD_STATUSES_DEFAULT) -> tuple[str, str]:
         return "unknown", "robots.txt forbids it"
     if kind == "stopped":
         return "unknown", "audit stopped"
+    if kind == "private-address":  # refused by the auditor (SSRF guard): says nothing of the link
+        return "unknown", fetch.error or "not requested: private address"
     if kind == "dns":
         return "dead", "DNS lookup failed"
     if kind == "connect" and "refused" in (fetch.error or ""):
