@@ -1,8 +1,9 @@
 """security.injected-scripts — scripts injected into the site's pages (挂马).
 
 Fail: a packed script (atob/unescape/fromCharCode/escape sequences) whose decoded text
-navigates to or loads a foreign site, a ``document.write`` of a ``<script>`` from a foreign
-host, or a search-engine referrer redirect; the decoded text is the evidence. Warn: scripts
+navigates to or loads a foreign site (``document.write`` of a ``<script>`` included), or a
+search-engine referrer redirect; the decoded text is the evidence. Warn: a plain
+``document.write`` of a foreign ``<script>`` (portals still embed counters that way) and scripts
 loaded from origins that are neither the site's own domain, a government site, nor a known
 service (analytics such as Baidu tongji/cnzz/Google Analytics, the national 找错 and 普查
 scripts, share buttons, accessibility toolbars, public CDNs — the data file's list, which a
@@ -57,14 +58,18 @@ def run(snap, profile):
         counted += 1
         f = page.static_facts or page.facts
         sources += [(page.final_url, s) for s in f.inline_scripts]
+    written: list[Evidence] = []
     for url, text in sources:
         for finding in analyse_script(text, site, d):
             key = (finding.kind, finding.url)
             if key in seen:
                 continue
             seen.add(key)
-            strong.append(Evidence(url, finding.decoded[:500],
-                                   T(f"{KIND_TEXT[finding.kind].zh}：{finding.url}", f"{KIND_TEXT[finding.kind].en}: {finding.url}")))
+            ev = Evidence(url, finding.decoded[:500],
+                          T(f"{KIND_TEXT[finding.kind].zh}：{finding.url}", f"{KIND_TEXT[finding.kind].en}: {finding.url}"))
+            # A plain document.write of a third-party script is how many portals still embed
+            # counters and weather widgets: a weak signal. Packed or referrer-driven code is not.
+            (written if finding.kind == "written-script" else strong).append(ev)
     origins: dict[str, str] = {}
     for page in list(snap.html_pages())[:MAX_PAGES]:
         f = page.static_facts or page.facts
@@ -73,8 +78,9 @@ def run(snap, profile):
                 host = host_of(link.url)
                 if foreign_host(host, site, d) and host not in origins:
                     origins[host] = page.final_url
-    weak = [Evidence(page, f"<script src=\"…//{host}/…\">", T(f"来源不明的第三方脚本：{host}", f"script from an unknown origin: {host}"))
-            for host, page in origins.items()]
+    weak = written + [Evidence(page, f"<script src=\"…//{host}/…\">", T(f"来源不明的第三方脚本：{host}",
+                                                                         f"script from an unknown origin: {host}"))
+                      for host, page in origins.items()]
     details = {"scripts_read": len(sources), "unknown_origins": sorted(origins), "data_checked": checked_dates(d),
                "script_files_fetched": len((facts or {}).get("scripts", ())) if isinstance(facts, dict) else 0}
     if strong:
@@ -82,8 +88,9 @@ def run(snap, profile):
     if not sources:
         return Result.unknown(T("未读到可分析的脚本或网页", "no script or page to analyse"), **details)
     if weak:
-        return Result.warned(T(f"{len(weak)} 个来源不明的第三方脚本，请核实用途：{'、'.join(sorted(origins)[:5])}",
-                               f"{len(weak)} script origin(s) not known; check what they are: {', '.join(sorted(origins)[:5])}"),
+        names = sorted(origins) + [e.note.en.rsplit(": ", 1)[-1] for e in written]
+        return Result.warned(T(f"{len(weak)} 处来源不明的第三方脚本，请核实用途：{'、'.join(names[:5])}",
+                               f"{len(weak)} script(s) from origins not known; check what they are: {', '.join(names[:5])}"),
                              weak, **details)
     return Result.passed(T(f"分析了 {len(sources)} 段脚本，未见被植入的恶意脚本", f"{len(sources)} script(s) analysed, none injected"),
                          **details)

@@ -259,3 +259,43 @@ def test_misstatements():
     assert any("习近凭总书记" in m.sentence for m in found)
     clean = "总理李克强、温家宝总理、李强总理、副总理何立峰；德国共产党；中国共产主义青年团；社会主义核心价值体系。"
     assert sec.misstatements(clean, D) == []
+
+
+# -- the rendered DOM ------------------------------------------------------------------------------
+def _no_browser():
+    from auditor.crawl.browser import unavailable_reason
+
+    return unavailable_reason()
+
+
+@pytest.mark.skipif(_no_browser() is not None, reason="needs chromium")
+def test_links_a_script_writes_and_hides_are_read_from_the_rendered_dom(tmp_path, dns, outside):
+    """The link farm is written by a script and hidden by a script through a class-less selector the
+    static rules cannot follow: only the browser's DOM (style="display: none") shows it."""
+    bet, _ = outside
+    script = ('<div class="f"></div><script>var box = document.querySelector("div.f");'
+              'box.innerHTML = \'<a href="http://www.sun-city.example.vip/">太阳城集团 百家乐</a>\';'
+              'box.style.display = "none";</script>')
+    with LoopbackSite({"/": page("示例市人民政府", FILL + script)}) as site:
+        out = _audit(tmp_path, site, dns, bet, render="always")
+    r = _result(out, "security.dark-links")
+    assert r["status"] == "fail", r["summary"]
+    assert "sun-city.example.vip" in r["evidence"][0]["excerpt"] and "rendered" in r["evidence"][0]["note"]["en"]
+    assert r["details"]["rendered_pages"] == 1
+
+
+def test_real_page_look_alikes_found_on_government_sites():
+    """Texts and scripts seen on real portals that an earlier rule took for injected content."""
+    assert sec.vocab_hits("如有诬陷、制造假证行为，必须承担纪律和法律责任", D) == []
+    assert sec.vocab_hits("使领馆在实行“单向邮寄”办证方式的基础上试行“双向邮寄”办证", D) == []
+    # A captcha library: reads document.referrer for a fingerprint, beacons to its own host,
+    # and navigates far away in unrelated code.
+    lib = ('var fp=location.href+document.referrer+navigator.userAgent;' + "x=1;" * 300
+           + 'new Image().src="//www.webdissector.com/recv/gs.gif";' + "y=2;" * 300
+           + 'if(engine=="baidu"){}' + "z=3;" * 300 + 'window.location.href=next;')
+    assert sec.analyse_script(lib, "www.example.gov.cn", D) == []
+    assert sec.analyse_script("document.write(\"<script src='http://pv.sohu.com/cityjson?ie=utf-8'></script>\");",
+                              "www.example.gov.cn", D) == []
+    written = sec.analyse_script("document.write(\"<script src='http://counter.example.com/c.js'></script>\");",
+                                 "www.example.gov.cn", D)
+    assert [f.kind for f in written] == ["written-script"]  # a warning in security.injected-scripts, not a veto

@@ -182,6 +182,7 @@ _WRITE_SCRIPT = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(\s*(.{0,600})", re
 _SRC = re.compile(r"""(?:src|href)\s*=\s*\\?["']?\s*((?:https?:)?//[^"'\\\s>]+)""", re.I)
 _URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?[^\s"'<>)]*""")
 _REFERRER = re.compile(r"document\s*\.\s*referrer", re.I)
+REFERRER_WINDOW = 600  # characters after document.referrer where the engine test and the jump must be
 _EVAL = re.compile(r"\beval\s*\(|\bnew\s+Function\s*\(|\bsetTimeout\s*\(\s*(?:atob|unescape)", re.I)
 
 
@@ -278,12 +279,15 @@ def analyse_script(script: str, site_host: str, d: dict) -> list[ScriptFinding]:
         if url and (_NAVIGATION.search(layer) or re.search(r"<\s*(?:script|iframe)", layer, re.I)):
             out.append(ScriptFinding("packed-navigation", url, layer[:500]))
             break
-    if _REFERRER.search(whole) and _NAVIGATION.search(whole):
-        engines = [e for e in d.get("scripts", {}).get("search_engines", ()) if e in whole.lower()]
-        url = _first_foreign_url(whole, site_host, d)
-        if engines and url:
-            m = _REFERRER.search(whole)
-            out.append(ScriptFinding("referrer-hijack", url, whole[max(0, m.start() - 120): m.start() + 380]))
+    engines = d.get("scripts", {}).get("search_engines", ())
+    for m in _REFERRER.finditer(whole):
+        # The test, the engine names and the jump sit together in injected code; a big library
+        # that reads document.referrer somewhere and navigates somewhere else is not one.
+        near = whole[max(0, m.start() - REFERRER_WINDOW // 3): m.end() + REFERRER_WINDOW]
+        url = _first_foreign_url(near, site_host, d)
+        if url and _NAVIGATION.search(near) and any(e in near.lower() for e in engines):
+            out.append(ScriptFinding("referrer-hijack", url, near[:500]))
+            break
     for m in _WRITE_SCRIPT.finditer(script):
         arg = m.group(1)
         if re.search(r"<\s*(?:/\s*)?(?:script|iframe)", arg, re.I) or "\\x3c" in arg.lower():
