@@ -4,10 +4,11 @@ A published page carrying a classification marking — 绝密/机密/秘密 with
 (GB/T 9704 公文格式: 密级和保密期限), 内部资料 注意保存, 此件不公开 — is a page that should never
 have been published. A stamp is an element whose whole text is the marking (optionally with
 the 份号); the word 机密 in prose, or an article explaining the marking ("如‘秘密★1年’"),
-is not a stamp. Attachments (PDF/Word) are not opened by the crawl: the summary says so.
+is not a stamp. The ``attachments`` gatherer reads the first page of PDF/DOCX/TXT attachments,
+where a stamp stands on a line of its own; attachments it could not read are counted.
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
-from auditor.views.security import VETO_ARTICLE, VETO_DOCUMENT, stamps
+from auditor.views.security import VETO_ARTICLE, VETO_DOCUMENT, stamps, text_stamps
 
 
 ID = "content.classified"
@@ -21,7 +22,7 @@ MAX_PAGES = 2000
     clause=Clause(VETO_DOCUMENT, VETO_ARTICLE, confidence="✅"),
     veto=True,
     weight=3,
-    gatherers=("homepage", "pages"),
+    gatherers=("homepage", "pages", "attachments"),
     description=T("公开发布的网页上出现“绝密/机密/秘密★期限”“内部资料 注意保存”“此件不公开”等密级或不公开标志，"
                   "说明涉密或内部文件被公开发布，可能泄露国家秘密。正文中提到“机密”二字不算。",
                   "A published page carrying a classification stamp (绝密/机密/秘密★period, 内部资料 注意保存, "
@@ -43,14 +44,26 @@ def run(snap, profile):
         for stamp in stamps(page.tree):
             found.append(Evidence(page.final_url, f"「{stamp}」 — {page.title}",
                                   T("页面上有密级/不公开标志", "classification stamp on the page")))
-    attachments = sum(1 for p in snap.pages.values() if p.kind == "attachment")
-    details = {"pages": pages, "attachments_not_opened": attachments}
+    facts = snap.facts.get("attachments")
+    read = 0
+    for rec in (facts.get("attachments", ()) if isinstance(facts, dict) else ()):
+        if rec.get("text"):
+            read += 1
+        for stamp in text_stamps(rec.get("text") or ""):
+            found.append(Evidence(rec["url"], f"「{stamp}」（附件首页）",
+                                  T("附件首页有密级/不公开标志", "classification stamp on the attachment's first page")))
+    total = sum(1 for p in snap.pages.values() if p.kind == "attachment")
+    details = {"pages": pages, "attachments": total, "attachments_read": read}
     if found:
-        return Result.failed(T(f"{len(found)} 个公开页面带有密级或不公开标志", f"{len(found)} published page(s) carry a classification stamp"),
+        return Result.failed(T(f"{len(found)} 处公开发布的页面或附件带有密级或不公开标志",
+                               f"{len(found)} published page(s) or attachment(s) carry a classification stamp"),
                              found, **details)
     if not pages:
         return Result.unknown(T("未抓取到可分析的网页", "no HTML page was crawled"))
-    note = f"（{attachments} 个附件未打开检查）" if attachments else ""
+    unread = total - read
+    note = f"，读了 {read} 个附件首页" + (f"（{unread} 个附件未读：旧版 Office 格式、超出数量或无法解析）" if unread else "") \
+        if total else ""
     return Result.passed(T(f"{pages} 个页面未见密级或不公开标志{note}",
-                           f"no classification stamp on {pages} page(s)" + (f" ({attachments} attachments not opened)" if attachments else "")),
+                           f"no classification stamp on {pages} page(s)" + (f"; {read} attachment first page(s) read, "
+                                                                           f"{unread} not" if total else "")),
                          **details)

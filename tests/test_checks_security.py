@@ -299,3 +299,54 @@ def test_real_page_look_alikes_found_on_government_sites():
     written = sec.analyse_script("document.write(\"<script src='http://counter.example.com/c.js'></script>\");",
                                  "www.example.gov.cn", D)
     assert [f.kind for f in written] == ["written-script"]  # a warning in security.injected-scripts, not a veto
+
+
+# -- attachments -----------------------------------------------------------------------------------
+def _docx(*paragraphs: str) -> bytes:
+    import io
+    import zipfile
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>')
+    return buf.getvalue()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def test_stamp_on_an_attachments_first_page(audit_site):
+    notice = page("关于印发工作方案的通知", FILL + '<a href="/files/fa.docx">工作方案.docx</a><a href="/files/sm.txt">说明.txt</a>'
+                  + '<a href="/files/old.doc">旧版附件.doc</a>')
+    routes = {"/": page("示例市人民政府", FILL + '<a href="/tzgg/1.html">关于印发工作方案的通知</a>'),
+              "/tzgg/1.html": notice,
+              "/files/fa.docx": Response(_docx("000012", "机密★5年", "示例市人民政府办公室", "关于……的工作方案"), content_type=DOCX),
+              "/files/sm.txt": Response("国家秘密的标志格式为“秘密★1年”。".encode(), content_type="text/plain; charset=utf-8"),
+              "/files/old.doc": Response(b"\xd0\xcf\x11\xe0", content_type="application/msword")}
+    r = _result(audit_site(routes, only=["content.classified"]), "content.classified")
+    assert r["status"] == "fail", r["summary"]
+    assert [e["url"].rsplit("/", 1)[-1] for e in r["evidence"]] == ["fa.docx"]
+    assert r["evidence"][0]["excerpt"].startswith("「机密★5年」")
+    assert r["details"]["attachments"] == 3 and r["details"]["attachments_read"] == 2
+
+    routes["/files/fa.docx"] = Response(_docx("示例市人民政府办公室", "关于……的工作方案"), content_type=DOCX)
+    r = _result(audit_site(routes, only=["content.classified"]), "content.classified")
+    assert r["status"] == "pass" and "1 个附件未读" in r["summary"]["zh"], r["summary"]
+
+
+@pytest.mark.skipif(_no_browser() is not None, reason="needs chromium to print a PDF")
+def test_stamp_on_a_pdf_attachments_first_page(audit_site):
+    from auditor.crawl.browser import launch
+
+    with launch() as browser:
+        bpage = browser.new_page()
+        bpage.set_content("<html><body><p>000012</p><p>秘密★1年</p><h1>关于开展专项检查的通知</h1></body></html>")
+        pdf = bpage.pdf()
+    routes = {"/": page("示例市人民政府", FILL + '<a href="/files/tz.pdf">关于开展专项检查的通知.pdf</a>'),
+              "/files/tz.pdf": Response(pdf, content_type="application/pdf")}
+    r = _result(audit_site(routes, only=["content.classified"]), "content.classified")
+    assert r["status"] == "fail" and r["evidence"][0]["url"].endswith("/files/tz.pdf"), r["summary"]
+    assert "秘密★" in r["evidence"][0]["excerpt"]

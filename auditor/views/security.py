@@ -464,6 +464,17 @@ def stamps(root) -> list[str]:
     return out
 
 
+def text_stamps(text: str) -> list[str]:
+    """密级 markings standing on a line of their own in extracted text (an attachment's first page)."""
+    out: list[str] = []
+    for line in (text or "").splitlines():
+        t = unicodedata.normalize("NFKC", " ".join(line.split()))
+        t = _ID_NUMBER.sub("", t).strip()
+        if t and len(t) <= 40 and (_STAMP.match(t) or _INTERNAL.match(t)) and t not in out:
+            out.append(t)
+    return out
+
+
 # -- 严重表述错误 --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Misstatement:
