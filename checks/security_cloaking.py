@@ -43,13 +43,16 @@ def run(snap, profile):
     d = data(profile)
     site = snap.site_host
     strong, weak = [], []
-    compared = 0
+    compared = refused = 0
     agents = set()
     for rec in facts["pages"]:
         control = control_of(rec, snap)
         ctext = fold(control.get("title", "") + " " + control.get("text", ""))
         for v in rec["variants"]:
             if v["kind"] != "crawler" or v.get("error_kind") or v.get("status") is None:
+                continue
+            if v["status"] >= 400:
+                refused += 1  # firewalls refuse a crawler's name from a non-crawler address: not cloaking
                 continue
             compared += 1
             agents.add(v["agent"])
@@ -71,14 +74,16 @@ def run(snap, profile):
                     and v.get("status") == control.get("status"):
                 weak.append(Evidence(rec["url"], f"{who}：「{v['title']}」；浏览器：「{control['title']}」",
                                      T(f"{who} 得到的标题与浏览器不同", f"{who} gets another title than a browser")))
-    details = {"pages": len(facts["pages"]), "requests_compared": compared, "agents": sorted(agents),
+    details = {"pages": len(facts["pages"]), "requests_compared": compared, "requests_refused": refused,
+               "agents": sorted(agents),
                "data_checked": checked_dates(d)}
     if strong:
         return Result.failed(T(f"网站对搜索引擎爬虫展示与访问者不同的违规内容或跳转（{len(strong)} 处），疑似快照劫持",
                                f"the site shows search-engine crawlers injected content or redirects visitors "
                                f"do not see ({len(strong)}): cloaking"), strong + weak, **details)
     if not compared:
-        return Result.unknown(T("以爬虫身份的请求均未得到回答，无法比较", "no crawler request was answered"), **details)
+        return Result.unknown(T(f"以爬虫身份的请求均未得到正常回答（{refused} 次被拒绝），无法比较",
+                                f"no crawler request was answered normally ({refused} refused)"), **details)
     if weak:
         return Result.warned(T(f"{len(weak)} 处页面对爬虫返回的标题与浏览器不同（未见违规词），请人工核对",
                                f"{len(weak)} page(s) give crawlers another title (no injected vocabulary); check by hand"),

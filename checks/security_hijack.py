@@ -43,7 +43,7 @@ def run(snap, profile):
     for rec in facts["pages"]:
         control = control_of(rec, snap)
         for v in rec["variants"]:
-            if v["kind"] != "referer" or v.get("error_kind") or v.get("status") is None:
+            if v["kind"] != "referer" or v.get("error_kind") or v.get("status") is None or v["status"] >= 400:
                 continue
             compared += 1
             loc = v.get("location") or v.get("refresh_to")

@@ -350,3 +350,19 @@ def test_stamp_on_a_pdf_attachments_first_page(audit_site):
     r = _result(audit_site(routes, only=["content.classified"]), "content.classified")
     assert r["status"] == "fail" and r["evidence"][0]["url"].endswith("/files/tz.pdf"), r["summary"]
     assert "秘密★" in r["evidence"][0]["excerpt"]
+
+
+def test_hostile_markup_nesting_deep_does_not_break_the_analysis():
+    """Deeper than Python's recursion limit (a tree built directly: the HTML parser caps depth)."""
+    from lxml import etree
+
+    root = etree.Element("html")
+    el = etree.SubElement(root, "body")
+    el.set("style", "display:none")
+    for _ in range(3000):
+        el = etree.SubElement(el, "div")
+    a = etree.SubElement(el, "a", href="http://x.bad.top/")
+    a.text = "百家乐"
+    found = sec.hidden_links(root, "http://www.example.gov.cn/")
+    assert [(h.url, h.why) for h in found] == [("http://x.bad.top/", 'style="display:none"')]
+    assert sec.stamps(root) == []

@@ -396,14 +396,18 @@ def hidden_links(root, base_url: str) -> list[HiddenLink]:
     out: list[HiddenLink] = []
 
     def state(el):
-        if el in hidden_at:
-            return hidden_at[el]
-        parent = el.getparent()
-        inherited = state(parent) if parent is not None and isinstance(parent.tag, str) else None
-        if inherited is None:
-            w = _why_hidden(el, classes, ids, why)
-            inherited = (w, _describe(el)) if w else None
-        hidden_at[el] = inherited
+        # Walk up to the nearest element already judged, then judge the path down (no recursion:
+        # broken markup nests thousands of elements deep).
+        path = []
+        while el is not None and isinstance(el.tag, str) and el not in hidden_at:
+            path.append(el)
+            el = el.getparent()
+        inherited = hidden_at.get(el) if el is not None else None
+        for node in reversed(path):
+            if inherited is None:
+                w = _why_hidden(node, classes, ids, why)
+                inherited = (w, _describe(node)) if w else None
+            hidden_at[node] = inherited
         return inherited
 
     for a in root.iter("a"):
@@ -443,12 +447,13 @@ def _same_colour(a) -> tuple[str, str] | None:
 # marking at the very start of the document body; the word 机密 in prose is not a stamp.
 _STAMP = re.compile(r"^[（(]?\s*(绝密|机密|秘密)\s*[★☆*＊]\s*(?:\d{1,2}\s*(?:年|个月)|长期)?\s*[）)]?$")
 _INTERNAL = re.compile(r"^[（(]?\s*(?:内部资料[，,、\s]*注意保存|内部文件[，,、\s]*注意保存|此件不公开|此件不得公开|此件不宜公开)\s*[）)]?$")
+_STAMP_HINT = re.compile(r"[★☆*＊]|注意保存|不公开|不得公开|不宜公开")
 _ID_NUMBER = re.compile(r"^\s*(?:份号\s*[:：]?\s*)?\d{6}\s*")
 
 
 def stamps(root) -> list[str]:
     """密级 markings on a page: elements whose whole text is 绝密/机密/秘密★period or 内部资料 注意保存 / 此件不公开."""
-    if root is None:
+    if root is None or not _STAMP_HINT.search("".join(root.itertext())):
         return []
     out: list[str] = []
     for el in root.iter():
