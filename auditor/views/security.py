@@ -182,6 +182,13 @@ _WRITE_SCRIPT = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(\s*(.{0,600})", re
 _SRC = re.compile(r"""(?:src|href)\s*=\s*\\?["']?\s*((?:https?:)?//[^"'\\\s>]+)""", re.I)
 _URL = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?[^\s"'<>)]*""")
 _REFERRER = re.compile(r"document\s*\.\s*referrer", re.I)
+# A page covered by a full-window <iframe> of another site (挂马 "广告框架"), or whose own content
+# a script hides wholesale.
+_OVERLAY = re.compile(r"""<\s*ifr(?:ame)?\b[^>]*?(?:width\s*=\s*\\?["']?100%[^>]*height\s*=\s*\\?["']?100%"""
+                      r"""|height\s*=\s*\\?["']?100%[^>]*width\s*=\s*\\?["']?100%)""", re.I)
+_HIDE_ALL = re.compile(r"body\.children\[[^\]]+\]\.style\.display", re.I)
+_EVAL_WRITE = re.compile(r"""\beval\s*\(\s*["']\s*document\s*\.\s*write""", re.I)
+_COVER = re.compile(r"(?:html|body)\s*\{[^}]*overflow\s*:\s*hidden", re.I)
 REFERRER_WINDOW = 600  # characters after document.referrer where the engine test and the jump must be
 _EVAL = re.compile(r"\beval\s*\(|\bnew\s+Function\s*\(|\bsetTimeout\s*\(\s*(?:atob|unescape)", re.I)
 
@@ -207,6 +214,10 @@ def _unbackslash(s: str) -> str:
     s = re.sub(r"\\x([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), s)
     s = re.sub(r"\\u([0-9A-Fa-f]{4})", lambda m: chr(int(m.group(1), 16)), s)
     return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), s)
+
+
+# A literal split inside a word ("do"+"cu"+"ment", 'ifr'+'ame'): obfuscation, not string building.
+_JOIN = re.compile(r"""(?<=[A-Za-z])(["'])\s*\+\s*\1(?=[A-Za-z])""")
 
 
 def decoded_layers(script: str, depth: int = 3) -> list[str]:
@@ -273,7 +284,10 @@ def analyse_script(script: str, site_host: str, d: dict) -> list[ScriptFinding]:
     if not script:
         return out
     layers = decoded_layers(script)
-    whole = "\n".join([script] + layers)
+    # Split literals ("do"+"cu"+"ment.wr"+"ite") joined: read for the overlay and eval rules only
+    # (libraries split '<scr'+'ipt>' innocently, so the joined text is no decoded payload).
+    joined = _JOIN.sub("", script)
+    whole = "\n".join([script] + layers + ([joined] if joined != script else []))
     for layer in layers:
         url = _first_foreign_url(layer, site_host, d)
         if url and (_NAVIGATION.search(layer) or re.search(r"<\s*(?:script|iframe)", layer, re.I)):
@@ -288,6 +302,17 @@ def analyse_script(script: str, site_host: str, d: dict) -> list[ScriptFinding]:
         if url and _NAVIGATION.search(near) and any(e in near.lower() for e in engines):
             out.append(ScriptFinding("referrer-hijack", url, near[:500]))
             break
+    for m in _EVAL_WRITE.finditer(joined if joined != script else ""):
+        near = joined[max(0, m.start() - 800): m.end() + 600]
+        url = _first_foreign_url(near, site_host, d)
+        if url and re.search(r"<\s*(?:script|iframe)", near, re.I):
+            out.append(ScriptFinding("packed-navigation", url, near[:500]))
+            break
+    overlay = _OVERLAY.search(whole)
+    if overlay and (_HIDE_ALL.search(whole) or _COVER.search(whole)):
+        url = _first_foreign_url(whole, site_host, d)
+        if url:
+            out.append(ScriptFinding("overlay-iframe", url, whole[max(0, overlay.start() - 200): overlay.end() + 300]))
     for m in _WRITE_SCRIPT.finditer(script):
         arg = m.group(1)
         if re.search(r"<\s*(?:/\s*)?(?:script|iframe)", arg, re.I) or "\\x3c" in arg.lower():
