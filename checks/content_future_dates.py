@@ -3,17 +3,25 @@
 The 2019 检查指标 names 弄虚作假（如伪造发稿日期） among the serious problems: a page whose own
 publish date — the PubDate meta tag (发展指引 网页标签) or its labelled 发布时间/发布日期 — lies
 after the day of the audit (Beijing time) was back- or forward-dated. Dates in the text (an
-event's date, a deadline) and dates in URLs are not publish dates and are not read.
+event's date, a deadline, "成绩发布时间：" announcing a date to come) and dates in URLs are not
+publish dates and are not read.
 """
+import re
 from datetime import timedelta
 
 from auditor.checking.check import Clause, Evidence, Result, T, check
-from auditor.views.dates import labelled_date, meta_date
+from auditor.views.dates import meta_date, parse_date
 from auditor.views.security import VETO_ARTICLE, VETO_DOCUMENT
 
 
 ID = "content.future-dates"
-LABELS = ("发布时间", "发布日期")
+# The page's own label only: not 成绩发布时间：… or 结果发布日期：… announcing a date to come.
+_LABEL = re.compile(r"(?<![\u4e00-\u9fff])(?:发布时间|发布日期)\s*[:：]\s*")
+
+
+def labelled_publish_date(text: str):
+    m = _LABEL.search(text)
+    return parse_date(text[m.end(): m.end() + 40]) if m else None
 
 
 @check(
@@ -40,7 +48,7 @@ def run(snap, profile):
         pages += 1
         meta = meta_date({k: v for k, v in page.meta.items() if k in ("pubdate", "publishdate", "firstpublishedtime",
                                                                       "article:published_time")})
-        label = labelled_date(page.text[:3000], LABELS)
+        label = labelled_publish_date(page.text[:3000])
         for when, how in ((meta, "PubDate"), (label, "发布时间")):
             if when is None:
                 continue

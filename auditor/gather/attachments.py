@@ -20,7 +20,7 @@ from auditor.network.decode import decode_html
 from auditor.network.urls import extension
 
 MAX_ATTACHMENTS = 20
-MAX_BYTES = 8 * 1024 * 1024
+MAX_BYTES = 4 * 1024 * 1024  # a bigger file is counted as not read
 FIRST_PAGE_CHARS = 3000
 READABLE = ("pdf", "docx", "txt")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

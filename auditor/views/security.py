@@ -190,7 +190,6 @@ _HIDE_ALL = re.compile(r"body\.children\[[^\]]+\]\.style\.display", re.I)
 _EVAL_WRITE = re.compile(r"""\beval\s*\(\s*["']\s*document\s*\.\s*write""", re.I)
 _COVER = re.compile(r"(?:html|body)\s*\{[^}]*overflow\s*:\s*hidden", re.I)
 REFERRER_WINDOW = 600  # characters after document.referrer where the engine test and the jump must be
-_EVAL = re.compile(r"\beval\s*\(|\bnew\s+Function\s*\(|\bsetTimeout\s*\(\s*(?:atob|unescape)", re.I)
 
 
 def _b64(s: str) -> str | None:
@@ -251,7 +250,7 @@ def decoded_layers(script: str, depth: int = 3) -> list[str]:
 
 @dataclass(frozen=True)
 class ScriptFinding:
-    kind: str       # packed-navigation | referrer-hijack | written-script | packed-script
+    kind: str       # packed-navigation | referrer-hijack | overlay-iframe | written-script
     url: str        # where the script sends visitors or what it loads ('' when not readable)
     decoded: str    # the decoded text (or the script's own excerpt)
 
@@ -276,7 +275,8 @@ def analyse_script(script: str, site_host: str, d: dict) -> list[ScriptFinding]:
       script/iframe from a foreign host;
     - a navigation off the site taken only for visitors whose ``document.referrer`` is a search
       engine (快照劫持 by script);
-    - ``document.write`` of a ``<script src>`` from a foreign host.
+    - a full-window <iframe> of a foreign site over a page whose own content is hidden;
+    - ``document.write`` of a ``<script src>`` from a foreign host (a weak sign by itself).
     Analytics, the 找错 script, share buttons and CDNs (the data file's known hosts), sister
     government sites and the site's own domain are never foreign.
     """
@@ -321,11 +321,6 @@ def analyse_script(script: str, site_host: str, d: dict) -> list[ScriptFinding]:
                 out.append(ScriptFinding("written-script", src.group(1), arg[:300]))
                 break
     return out
-
-
-def is_packed(script: str) -> bool:
-    """eval/new Function over encoded text: packers, whatever they decode to."""
-    return bool(_EVAL.search(script)) and bool(decoded_layers(script) or "p,a,c,k,e," in script.replace(" ", ""))
 
 
 # -- hidden links --------------------------------------------------------------------------------
