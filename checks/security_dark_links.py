@@ -7,8 +7,10 @@ content in their text they fail; to a throwaway top-level domain (.top, .xyz, .v
 such words they warn. Hidden dropdown menus, skip links, accessibility toolbars and hidden
 links to the site's own pages or to other government sites are never findings.
 
-Where the browser rendered a page, its DOM is read too: styles that scripts set are in it.
-Styles from linked stylesheets are not evaluated (the markup as served and rendered is).
+Where the browser rendered a page, its DOM is read too (styles that scripts set are in it), and
+where the audit used the browser the ``visibility`` gatherer adds chromium's computed styles for
+a sample of pages — the site's own stylesheets included. Without the browser the static rules
+(inline styles, simple <style> class/id rules) are what is judged.
 """
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.crawl.parse import parse_html
@@ -18,6 +20,8 @@ from auditor.views.security import (KINDS, REMEDIATION_HACKED, VETO_ARTICLE, VET
 
 
 ID = "security.dark-links"
+VERSION = {"static": T("页面源代码", "as served"), "rendered": T("渲染后页面", "rendered DOM"),
+           "computed": T("浏览器计算样式", "computed style")}
 MAX_PAGES = 300
 
 
@@ -37,7 +41,7 @@ def _trees(page):
     clause=Clause(VETO_DOCUMENT, VETO_ARTICLE, confidence="✅"),
     veto=True,
     weight=3,
-    gatherers=("homepage", "pages"),
+    gatherers=("homepage", "pages", "visibility"),
     description=T("页面中访问者看不到（CSS 隐藏、移出屏幕、零尺寸、与背景同色、位于隐藏容器内）却指向站外赌博、色情、"
                   "办证等网站的链接，是网站被入侵后植入的暗链。下拉菜单、跳转链接、无障碍工具和指向本站或其他政府网站的"
                   "隐藏链接不计。",
@@ -54,8 +58,29 @@ def run(snap, profile):
     throwaway = set(d.get("vocabulary", {}).get("throwaway_tlds", ()))
     strong, weak = [], []
     seen: set[str] = set()
-    pages = ignored = 0
-    rendered = 0
+    pages = rendered = 0
+    ignored: set[str] = set()
+
+    def judge(page_url: str, version: str, url: str, text: str, where: str) -> None:
+        host = host_of(url)
+        if not foreign_host(host, site, d):
+            ignored.add(url)
+            return
+        if url in seen:
+            return
+        hits = vocab_hits(text, d, quoted_ok=False)
+        if hits:
+            seen.add(url)
+            kinds = "、".join(sorted({KINDS[h.kind][0] for h in hits}))
+            strong.append(Evidence(page_url, f"{where} <a href=\"{url}\">{text}</a>",
+                                   T(f"隐藏的{kinds}外链（{'、'.join(distinct_terms(hits))}，{VERSION[version].zh}）",
+                                     f"hidden link with injected vocabulary ({VERSION[version].en})")))
+        elif tld(host) in throwaway:
+            seen.add(url)
+            weak.append(Evidence(page_url, f"{where} <a href=\"{url}\">{text}</a>",
+                                 T(f"隐藏的外链指向常被滥用的 .{tld(host)} 域名（{VERSION[version].zh}）",
+                                   f"hidden link to a throwaway .{tld(host)} domain ({VERSION[version].en})")))
+
     for page in snap.html_pages():
         if pages >= limit:
             break
@@ -63,28 +88,21 @@ def run(snap, profile):
         rendered += page.rendered
         for version, root in _trees(page):
             for link in hidden_links(root, page.final_url):
-                host = host_of(link.url)
-                if not foreign_host(host, site, d):
-                    ignored += 1
-                    continue
-                if link.url in seen:
-                    continue
-                hits = vocab_hits(link.text, d, quoted_ok=False)
-                where = f"{link.container} [{link.why}]"
-                if hits:
-                    seen.add(link.url)
-                    kinds = "、".join(sorted({KINDS[h.kind][0] for h in hits}))
-                    strong.append(Evidence(page.final_url, f"{where} <a href=\"{link.url}\">{link.text}</a>",
-                                           T(f"隐藏的{kinds}外链（{'、'.join(distinct_terms(hits))}，{version}）",
-                                             f"hidden link with injected vocabulary ({version})")))
-                elif tld(host) in throwaway:
-                    seen.add(link.url)
-                    weak.append(Evidence(page.final_url, f"{where} <a href=\"{link.url}\">{link.text}</a>",
-                                         T(f"隐藏的外链指向常被滥用的 .{tld(host)} 域名（{version}）",
-                                           f"hidden link to a throwaway .{tld(host)} domain ({version})")))
+                judge(page.final_url, version, link.url, link.text, f"{link.container} [{link.why}]")
+    computed = snap.facts.get("visibility")
+    computed_pages = 0
+    if isinstance(computed, dict):
+        for rec in computed.get("pages", ()):
+            if "hidden" not in rec:
+                continue
+            computed_pages += 1
+            for url, text, why in rec["hidden"]:
+                judge(rec["url"], "computed", url, text, f"[{why}]")
     if not pages:
         return Result.unknown(T("未抓取到可分析的网页", "no HTML page was crawled"))
-    details = {"pages": pages, "rendered_pages": rendered, "hidden_links_ignored": ignored,
+    details = {"pages": pages, "rendered_pages": rendered, "computed_style_pages": computed_pages,
+               "computed_style_state": computed.get("state") if isinstance(computed, dict) else None,
+               "hidden_links_ignored": len(ignored),
                "data_checked": checked_dates(d)}
     if strong:
         return Result.failed(T(f"发现 {len(strong)} 条隐藏的违规外链（暗链）", f"{len(strong)} hidden link(s) to illicit sites"),
@@ -92,7 +110,7 @@ def run(snap, profile):
     if weak:
         return Result.warned(T(f"发现 {len(weak)} 条指向可疑域名的隐藏外链，请人工核查",
                                f"{len(weak)} hidden link(s) to throwaway domains; check by hand"), weak, **details)
-    return Result.passed(T(f"{pages} 个页面中未发现暗链" + (f"（{ignored} 条隐藏链接指向本站、政府网站或常见服务，如下拉菜单，不计）" if ignored else ""),
-                           f"no dark links in {pages} page(s)" + (f" ({ignored} hidden links to the site, government "
+    return Result.passed(T(f"{pages} 个页面中未发现暗链" + (f"（{len(ignored)} 条隐藏链接指向本站、政府网站或常见服务，如下拉菜单，不计）" if ignored else ""),
+                           f"no dark links in {pages} page(s)" + (f" ({len(ignored)} hidden links to the site, government "
                                                                   "sites or known services, e.g. menus, ignored)" if ignored else "")),
                          **details)

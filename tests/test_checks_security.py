@@ -40,6 +40,12 @@ OVERLAY_JS = ('var url = "https://www.overlay-ads.example.com/js/22.html";\n'
               'document.body.children[i].style.display="non"+"e";}},100);')
 
 
+def _no_browser():
+    from auditor.crawl.browser import unavailable_reason
+
+    return unavailable_reason()
+
+
 def _result(out, cid):
     return next(c for c in out.report["checks"] if c["id"] == cid)
 
@@ -209,10 +215,12 @@ def clean_routes(partner_port: int) -> dict:
     }
 
 
-def test_clean_site_with_every_look_alike_gives_no_alarm(tmp_path, dns, outside):
+@pytest.mark.parametrize("render", ["never", pytest.param("always", marks=pytest.mark.skipif(
+    _no_browser() is not None, reason="needs chromium"))])
+def test_clean_site_with_every_look_alike_gives_no_alarm(tmp_path, dns, outside, render):
     bet, partner = outside
     with LoopbackSite(clean_routes(partner.port)) as site:
-        out = _audit(tmp_path, site, dns, bet)
+        out = _audit(tmp_path, site, dns, bet, render=render)
     got = {cid: _result(out, cid) for cid in IDS}
     assert {cid: r["status"] for cid, r in got.items()} == {cid: "pass" for cid in IDS}, \
         {cid: (r["status"], r["summary"]["zh"], r["evidence"][:2]) for cid, r in got.items()}
@@ -274,12 +282,6 @@ def test_misstatements():
 
 
 # -- the rendered DOM ------------------------------------------------------------------------------
-def _no_browser():
-    from auditor.crawl.browser import unavailable_reason
-
-    return unavailable_reason()
-
-
 @pytest.mark.skipif(_no_browser() is not None, reason="needs chromium")
 def test_links_a_script_writes_and_hides_are_read_from_the_rendered_dom(tmp_path, dns, outside):
     """The link farm is written by a script and hidden by a script through a class-less selector the
@@ -294,6 +296,33 @@ def test_links_a_script_writes_and_hides_are_read_from_the_rendered_dom(tmp_path
     assert r["status"] == "fail", r["summary"]
     assert "sun-city.example.vip" in r["evidence"][0]["excerpt"] and "rendered" in r["evidence"][0]["note"]["en"]
     assert r["details"]["rendered_pages"] == 1
+
+
+@pytest.mark.skipif(_no_browser() is not None, reason="needs chromium")
+def test_computed_styles_catch_what_static_rules_cannot(tmp_path, dns, outside):
+    """A descendant selector in the site's own stylesheet moves the farm off-screen; a class
+    colours a link white on white. Only the browser's computed styles see either; the skip link,
+    the hidden government menu and a visible partner link stay out of the findings."""
+    bet, _ = outside
+    css = (".ft .farm a{position:absolute;left:-5000px} .w{color:#fff} body{background:#fff}"
+           " .skip{position:absolute;left:-9999px} .sub{display:none}")
+    body = (FILL + '<a class="skip" href="#main">跳到主要内容</a>'
+            '<ul><li>导航<ul class="sub"><li><a href="http://www.gd.gov.cn/">广东省人民政府</a></li></ul></li></ul>'
+            '<a href="http://www.example-partner.com/">合作单位</a>'
+            '<div class="ft"><div class="farm"><a href="http://www.jinsha.example.cc/">金沙娱乐 百家乐</a></div></div>'
+            '<p><a class="w" href="http://www.av-online.example.com/">成人视频</a></p>')
+    routes = {"/": page("示例市人民政府", body, head='<link rel="stylesheet" href="/css/site.css">'),
+              "/css/site.css": Response(css, content_type="text/css")}
+    with LoopbackSite(routes) as site:
+        out = _audit(tmp_path, site, dns, bet, render="always")
+    r = _result(out, "security.dark-links")
+    assert r["status"] == "fail", r["summary"]
+    found = {e["excerpt"].split('href="')[1].split('"')[0]: e for e in r["evidence"]}
+    assert set(found) == {"http://www.jinsha.example.cc/", "http://www.av-online.example.com/"}
+    assert "off-screen" in found["http://www.jinsha.example.cc/"]["excerpt"]
+    assert "color rgb(255, 255, 255) on background rgb(255, 255, 255)" in found["http://www.av-online.example.com/"]["excerpt"]
+    assert all("computed" in e["note"]["en"] for e in r["evidence"])
+    assert r["details"]["computed_style_state"] == "done" and r["details"]["computed_style_pages"] >= 1
 
 
 def test_real_page_look_alikes_found_on_government_sites():
