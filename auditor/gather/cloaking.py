@@ -21,7 +21,7 @@ from auditor.views.security import data, sample_pages
 
 MAX_TEXT = 20_000
 MAX_BYTES = 2 * 1024 * 1024
-DEFAULT_SAMPLE = 4
+DEFAULT_SAMPLE = 3
 
 
 def _record(f, kind: str, agent: str, headers: dict) -> dict:
