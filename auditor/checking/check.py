@@ -151,6 +151,7 @@ CATEGORIES: dict[str, T] = {
     "links": T("链接可用性", "Link health"),
     "search": T("站内搜索", "Site search"),
     "security": T("安全与 HTTPS", "Security and HTTPS"),
+    "content": T("内容安全", "Content safety"),
     "ipv6": T("IPv6 支持", "IPv6 support"),
     "privacy": T("个人信息保护", "Privacy"),
     "accessibility": T("无障碍与适老化", "Accessibility"),

@@ -76,6 +76,8 @@ def _number_rules(key: str) -> dict:
     key = key.lower()
     if key == "pass_line":
         return {"minimum": 0, "maximum": 100}
+    if key.startswith("grace_"):  # an allowance: none at all is a choice
+        return {"minimum": 0}
     if "timeout" in key or key.endswith("_seconds") or key.endswith("_days") or key.endswith("_per_day"):
         return {"exclusiveMinimum": 0}
     if key.endswith(("_ratio", "_rate", "_share", "_coverage")) or key in ("min_share",):
