@@ -34,6 +34,7 @@ def not_applicable() -> Result:
                   "联系电话、办理流程），或链接到本地区政务服务网的对应事项。",
                   "Publish a guide per service item in the 办事服务 column, or link each item to the regional "
                   "government-services platform."),
+    gatherers=("links",),
 )
 def run(snap, profile):
     if not services_enabled(profile):

@@ -42,7 +42,7 @@ def test_report_json_has_the_documented_fields(audit_site):
     for key in ("schema_version", "site", "started_at", "finished_at", "score", "veto", "categories",
                 "checks", "crawl", "verdict", "partial"):
         assert key in r, key
-    assert r["schema_version"] == "1.0"
+    assert r["schema_version"] == "1.1"
     for c in r["checks"]:
         for key in ("id", "category", "status", "title", "clause", "summary", "evidence", "weight", "veto"):
             assert key in c, (c["id"], key)

@@ -25,7 +25,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from auditor import __version__
 from auditor.network.ratelimit import RateLimiter
-from auditor.network.urls import host_of, normalize, resolve
+from auditor.network.urls import host_of, resolve
 from auditor.network.watchdog import WATCHDOG, set_deadline
 
 DEFAULT_USER_AGENT = (f"Mozilla/5.0 (compatible; gov-audit/{__version__}; "
@@ -178,6 +178,32 @@ class _WatchedAdapter(HTTPAdapter):
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = dict(self._pools)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to fetch and how (one object instead of a long list of keyword parameters).
+
+    ``allow(url)`` returns a reason string when a redirect target may not be fetched
+    (robots.txt, out of scope), which stops the chain there. The body is read for
+    HTML-like and text types (and error pages), or for any type with ``any_type``.
+    ``data``/``headers`` go with the first request only (a form POST). ``follow=False``
+    returns the first answer, a redirect included. ``first`` puts the request ahead of
+    the others waiting for the same host in the rate limiter (the browser's homepage),
+    still within the rate.
+    """
+
+    url: str
+    method: str = "GET"
+    want_body: bool = True
+    max_bytes: int | None = None
+    allow: Callable[[str], str | None] | None = None
+    timeout: float | None = None
+    any_type: bool = False
+    data: dict | bytes | None = None
+    headers: dict | None = None
+    follow: bool = True
+    first: bool = False
 
 
 @dataclass(frozen=True)
@@ -399,25 +425,19 @@ class Fetcher:
     def close(self) -> None:
         self.session.close()
 
-    def fetch(self, url: str, *, method: str = "GET", want_body: bool = True,
-              max_bytes: int | None = None, allow: Callable[[str], str | None] | None = None,
-              timeout: float | None = None, any_type: bool = False,
-              data: dict | bytes | None = None, headers: dict | None = None,
-              follow: bool = True) -> Fetch:
-        """Fetch ``url`` following redirects by hand, so each hop is paced and checked.
+    def fetch(self, request: "Request | str", **options) -> Fetch:
+        """Fetch a :class:`Request` (or a URL with the Request's fields as options), following
+        redirects by hand, so each hop is paced and checked (see :class:`Request`).
 
-        ``allow(url)`` returns a reason string when a redirect target may not be
-        fetched (robots.txt, out of scope), which stops the chain there.
-        The body is read for HTML-like and text types (and error pages), or for
-        any type with ``any_type`` (robots.txt served as octet-stream still counts).
         ``Fetch.elapsed`` is network time: waiting for a rate-limit slot is not in it.
-        ``data``/``headers`` go with the first request only (a form POST); a redirect
-        after a POST is followed with GET, as browsers do. ``follow=False`` returns the
-        first answer, a redirect included (probes that judge one port's answer).
+        A redirect after a POST is followed with GET, as browsers do.
         """
-        timeout = timeout or self.timeout
+        req = request if isinstance(request, Request) else Request(request, **options)
+        url, method, want_body, allow, any_type = req.url, req.method, req.want_body, req.allow, req.any_type
+        data, headers = req.data, req.headers
+        timeout = req.timeout or self.timeout
         total = self.total_timeout if timeout == self.timeout else max(timeout * 2, timeout + 5)
-        max_bytes = max_bytes or self.max_bytes
+        max_bytes = req.max_bytes or self.max_bytes
         redirects: list[tuple[str, int]] = []
         visits = {url: 1}
         current = url
@@ -435,7 +455,7 @@ class Fetcher:
             if self.stop.is_set():
                 return done(error="stopped", kind="stopped")
             host = host_of(current)
-            if not self.limiter.wait(host, self.stop):
+            if not self.limiter.wait(host, self.stop, first=req.first):
                 continue
             origin = _origin(current)
             verify = self.verify
@@ -479,7 +499,7 @@ class Fetcher:
             if status == 429 or status == 503:
                 # Slow the host down for every later request, pages and link checks alike.
                 self.limiter.penalize(host, retry_after_seconds(headers.get("retry-after")))
-            if status in REDIRECT_STATUSES and "location" in headers and follow:
+            if status in REDIRECT_STATUSES and "location" in headers and req.follow:
                 target = resolve(current, headers["location"])
                 redirects.append((current, status))
                 if target is None:
@@ -739,6 +759,3 @@ def _set_cookies(resp) -> list[str]:
     except Exception:  # noqa: BLE001 - a response without raw headers: nothing to split
         return []
 
-
-def same_document(a: str, b: str) -> bool:
-    return normalize(a) == normalize(b)

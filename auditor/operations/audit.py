@@ -16,6 +16,7 @@ from reports.report import build_report, write_outputs
 from auditor.checking.runner import run_checks
 from auditor.checking.scoring import score
 from auditor.crawl.snapshot import Snapshot
+from auditor.views.columns import is_article_page
 
 
 @dataclass
@@ -59,9 +60,12 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     if mode != "never" and any("axe" in c.gatherers for c in selected):
         axe = (int(profile.check_setting("a11y.axe", "sample_columns", 2)),
                int(profile.check_setting("a11y.axe", "sample_articles", 2)))
-    if (mode, axe) != (crawl.render, crawl.axe_sample):
-        crawl = dataclasses.replace(crawl, render=mode, axe_sample=axe)
-    crawler = Crawler(crawl, on_progress)
+    # The crawl checks links only for checks that read link results (Lighthouse's
+    # requiredArtifacts): `--only 'identity.*'` sends no link checks.
+    link_checks = crawl.link_checks and any("links" in c.gatherers for c in selected)
+    crawl = dataclasses.replace(crawl, render=mode, axe_sample=axe, link_checks=link_checks,
+                                priority_words=crawl.priority_words or tuple(profile.keywords("crawl_priority")))
+    crawler = Crawler(crawl, on_progress, is_article=is_article_page)
     if on_crawler:
         on_crawler(crawler)
     try:
@@ -99,7 +103,8 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler) -> AuditO
         gather_options.setdefault(key, getattr(config.crawl, key, None))
     if config.history:
         gather_options.setdefault("history", config.history)
-    ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile)
+    ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile,
+                        axe_jobs=crawler.axe_jobs)
     facts, timing, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
     card = score(runs, profile)
     problems = list(registry.problems)
