@@ -504,21 +504,30 @@ class Crawler:
                     facts, html_z)
 
     def _second_phase(self) -> None:
-        o, start, pages, policy = self.o, self.start, self.pages, self.policy
-        link_checks, sources = self.link_checks, self.sources
+        """Link checks for the homepage (and shallow pages), and the same-site scripts the
+        homepage pulls in (footers written by scripts)."""
         self.progress.phase = "links"
-        home = pages.get(start)
-        # Follow a stub homepage (meta refresh / JS redirect) to the real one.
+        home, hops = self._real_homepage()
+        check_urls = list(self._link_check_targets(hops))[: self.o.max_link_checks] if self.o.link_checks else []
+        self._fetch_second_phase(self._homepage_scripts(home), check_urls)
+
+    def _real_homepage(self) -> tuple[Page | None, int]:
+        """The homepage after a stub's meta refresh / JS redirect, and how many hops that took."""
+        home = self.pages.get(self.start)
         hops = 0
         while home is not None and home.facts is not None and home.facts.refresh_to \
                 and len(home.text) <= 400 and hops < 3:
-            nxt = pages.get(home.facts.refresh_to)
+            nxt = self.pages.get(home.facts.refresh_to)
             if nxt is None:
                 break
             home, hops = nxt, hops + 1
+        return home, hops
+
+    def _link_check_targets(self, hops: int) -> dict[str, str]:
+        """Links of the shallow pages to check without crawling them: URL -> the page linking it."""
         targets: dict[str, str] = {}
-        for page in pages.values() if o.link_checks else ():
-            if page.depth > max(o.link_check_depth, hops) or page.facts is None:
+        for page in self.pages.values():
+            if page.depth > max(self.o.link_check_depth, hops) or page.facts is None:
                 continue
             # A rendered page: the links scripts wrote are checked, but not the resources
             # scripts inserted (counters, beacons, ad slots), which a visitor never follows.
@@ -530,22 +539,25 @@ class Crawler:
                     continue
                 if link.tag == "link" and any(r in link.rel for r in LINK_CHECK_SKIP_REL):
                     continue
-                if link.url in pages or link.url in targets:
+                if link.url in self.pages or link.url in targets:
                     continue
-                if self.scope.in_scope(link.url) and not policy.allows(link.url, self.user_agent):
+                if self._allow(link.url):
                     continue
                 targets[link.url] = page.url
-        script_urls: list[str] = []
+        return targets
+
+    def _homepage_scripts(self, home: Page | None) -> list[str]:
+        urls: list[str] = []
         if home is not None and home.facts is not None:
             for link in home.facts.links:
                 if link.tag == "script" and self.scope.in_scope(link.url) \
-                        and policy.allows(link.url, self.user_agent) \
-                        and link.url not in script_urls:
-                    script_urls.append(link.url)
-        script_urls = script_urls[: o.max_homepage_scripts]
-        check_urls = list(targets)[: o.max_link_checks]
+                        and self.policy.allows(link.url, self.user_agent) and link.url not in urls:
+                    urls.append(link.url)
+        return urls[: self.o.max_homepage_scripts]
+
+    def _fetch_second_phase(self, script_urls: list[str], check_urls: list[str]) -> None:
         self.progress.queued = len(check_urls) + len(script_urls)
-        ex = ThreadPoolExecutor(max_workers=o.concurrency, thread_name_prefix="gov-audit-links")
+        ex = ThreadPoolExecutor(max_workers=self.o.concurrency, thread_name_prefix="gov-audit-links")
         try:
             futs = {ex.submit(self.fetcher.fetch, Request(u, max_bytes=512 * 1024, allow=self._allow,
                                                           any_type=True)): ("script", u)
@@ -559,13 +571,10 @@ class Crawler:
                     f = fut.result()
                     if f.error_kind == "stopped":
                         continue
-                    if kind == "script":
-                        link_checks[url] = f.without_body()
-                        if f.ok and f.body:
-                            text, _ = decode_html(f.body, f.headers.get("content-type"))
-                            sources.append(ScriptSource(url, text))
-                    else:
-                        link_checks[url] = f
+                    self.link_checks[url] = f.without_body()
+                    if kind == "script" and f.ok and f.body:
+                        text, _ = decode_html(f.body, f.headers.get("content-type"))
+                        self.sources.append(ScriptSource(url, text))
                     self.progress.done += 1
                 self.progress.queued = len(pending)
                 if self.on_progress:
