@@ -155,7 +155,8 @@ class RenderPlan:
         # The page's final URL: the browser is not sent through redirects the crawl has seen,
         # and gets the document the crawl already has instead of asking the server again.
         if page.ok and page.html_z:
-            self.renderer.serve_document(page.final_url, page.fetch.status or 200, page.html)
+            self.renderer.serve_document(page.final_url, page.fetch.status or 200, page.static_html,
+                                         page.fetch.headers.get("set-cookie"))
         self.requested[self.renderer.render(page.final_url, homepage=homepage)] = (page, why, homepage,
                                                                                    time.monotonic())
 

@@ -110,7 +110,7 @@ class Renderer:
         self._first = False
         # Main documents the crawl already fetched (URL -> status, HTML): served to the browser
         # instead of asking the server again.
-        self._documents: dict[str, tuple[int, str]] = {}
+        self._documents: dict[str, tuple[int, str, dict[str, str]]] = {}
         self._documents_lock = threading.Lock()
         self.served_from_crawl = 0
         self._dead_origins: set[str] = set()
@@ -128,10 +128,14 @@ class Renderer:
     def over_budget(self) -> bool:
         return bool(self._started) and time.monotonic() - self._started > self.budget
 
-    def serve_document(self, url: str, status: int, html: str) -> None:
-        """Give the browser this page's HTML as the crawl received it (any thread)."""
+    def serve_document(self, url: str, status: int, html: str, set_cookie: str | None = None) -> None:
+        """Give the browser this page's HTML as the crawl received it (any thread); the HTML is
+        the decoded text, so it goes as UTF-8 (the header's charset overrides a meta charset)."""
+        headers = {"content-type": "text/html; charset=utf-8"}
+        if set_cookie:
+            headers["set-cookie"] = set_cookie  # a firewall's cookie the page's scripts may need
         with self._documents_lock:
-            self._documents[normalize(url) or url] = (status, html)
+            self._documents[normalize(url) or url] = (status, html, headers)
 
     def render(self, url: str, *, homepage: bool = False) -> Future:
         """The page's rendered record; the homepage also gets screenshots, axe and the phone view."""
@@ -248,8 +252,7 @@ class Renderer:
             if doc is not None:
                 self.served_from_crawl += 1
                 try:
-                    route.fulfill(status=doc[0], headers={"content-type": "text/html; charset=utf-8"},
-                                  body=doc[1].encode("utf-8"))
+                    route.fulfill(status=doc[0], headers=doc[2], body=doc[1].encode("utf-8"))
                 except Exception:  # noqa: BLE001 - the page went away meanwhile
                     pass
                 return
