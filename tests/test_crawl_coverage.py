@@ -174,3 +174,18 @@ def test_a_first_caller_goes_ahead_of_the_waiting_crawl_within_the_rate():
         w.join()
     # At most the requests already due went before it (8 workers had slots reserved ahead).
     assert position - before <= 2, order
+
+
+def test_a_guide_not_found_in_an_unfinished_disclosure_column_is_unknown():
+    docs = "".join(f"<a href='/xxgk/d{i}.html'>公开文件 {i}</a>" for i in range(12))
+    routes = {"/": page("示例县人民政府", "<a href='/xxgk/index.html'>政府信息公开</a>"),
+              "/xxgk/index.html": page("政府信息公开_示例县人民政府", "<h2>政府信息公开</h2>" + docs + "<p>" + "公开" * 60 + "</p>"),
+              "/robots.txt": Response("", 404), **{f"/xxgk/d{i}.html": page(f"文件 {i}") for i in range(12)}}
+    with LoopbackSite(routes) as site:
+        config = AuditConfig(crawl=CrawlOptions(rate=1000, max_pages=3), only=["disclosure.guide"],
+                             gather_options={"render": "never"})
+        cut = run_audit(site.url, config, None).report["checks"][0]
+        config.crawl = CrawlOptions(rate=1000)
+        whole = run_audit(site.url, config, None).report["checks"][0]
+    assert cut["status"] == "unknown" and "未抓取到 /xxgk/ 下 11 个链接" in cut["summary"]["zh"], cut["summary"]
+    assert whole["status"] == "fail", whole["summary"]
