@@ -22,7 +22,7 @@ from auditor.network import robots as robots_mod
 from auditor.network.decode import decode_html
 from auditor.network.fetch import Fetch, Fetcher, Request, retry_after_seconds
 from auditor.crawl.coverage import CoverageLog
-from auditor.crawl.frontier import Frontier
+from auditor.crawl.frontier import DEEP_ARTICLE, WANTED, Frontier
 from auditor.crawl.parse import extract
 from auditor.crawl.snapshot import CrawlRecord, LinkRecord, Page, ScriptSource, Snapshot
 from auditor.network.urls import Scope, host_of, is_asset, is_attachment, normalize
@@ -383,7 +383,12 @@ class Crawler:
             self._push(_Task(url, page.depth + 1, page.url), link.text, page)
 
     def _push(self, task: _Task, text: str, referrer: Page) -> None:
-        task.rank = self.frontier.push(task, text, from_homepage=referrer.depth == 0)
+        rank = None
+        if task.kind == "attachment":
+            # Documents are checked with HEAD, on a budget of their own: after the pages, unless
+            # their name is what a check looks for (一份年度报告.pdf).
+            rank = WANTED if self.frontier.names_wanted(text) else DEEP_ARTICLE
+        task.rank = self.frontier.push(task, text, from_homepage=referrer.depth == 0, rank=rank)
 
     def _leave(self, task: _Task, cause: str | None = None) -> None:
         """A task the crawl will not do: say why, for the coverage."""

@@ -93,6 +93,11 @@ class Frontier:
     def __bool__(self) -> bool:
         return bool(self._heap)
 
+    def names_wanted(self, text: str) -> bool:
+        """The link text names what a check looks for (the profile's crawl_priority words)."""
+        text = (text or "").strip()
+        return bool(text) and any(w in text for w in self.wanted_words)
+
     def rank(self, url: str, depth: int, text: str = "", referrer: str | None = None,
              from_homepage: bool = False) -> int:
         if depth == 0:
@@ -102,7 +107,7 @@ class Frontier:
             return PAGINATION
         article = looks_like_article(url)
         key = referrer or ""
-        if label and any(w in label for w in self.wanted_words):
+        if self.names_wanted(label):
             # A column or page named for what a check needs. Articles whose titles merely
             # mention such a word (a list of 咨询 letters) get a few places per page, no more.
             if not article:
