@@ -58,7 +58,7 @@ def _entry_pages(snap, labels):
                   "ministry's own number, e.g. 12328 for transport: profile key hotlines). Absence only warns."),
     remediation=T("在首页（如页面底部、互动交流栏目）显著位置公布政务服务便民热线号码。",
                   "Publish the government service hotline on the homepage or the 互动交流 pages."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     numbers = profile.keywords("hotlines")

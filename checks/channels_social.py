@@ -85,7 +85,7 @@ def find_channels(snap, profile) -> dict[str, list[Evidence]]:
                   "That the portal must show them is derived from the work points: absence only warns."),
     remediation=T("在首页（如页面底部或“政务新媒体”栏）提供政务微博、微信公众号、移动客户端的链接或二维码。",
                   "Show links or QR codes for the government Weibo, WeChat account and app on the homepage."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     found = find_channels(snap, profile)

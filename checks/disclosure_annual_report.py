@@ -15,6 +15,7 @@ from functools import lru_cache
 from datetime import date
 
 from auditor.checking.view_settings import setting_list
+from auditor.checking.coverage import not_reached
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import page_items
 from auditor.views.dates import date_from_url, labelled_date, meta_date
@@ -233,7 +234,7 @@ def find_reports(snap, as_of, column_pages=()) -> list[Report]:
     remediation=T("按条例第四十九条的时限公布上一年度政府信息公开工作年度报告（使用国办公开办函〔2021〕30号格式），"
                   "并在年报栏目保留历年年报。",
                   "Publish last year's annual report by the 条例 Art. 49 deadline in the 2021 format and keep every year's report online."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     as_of = snap.as_of
@@ -306,6 +307,10 @@ def run(snap, profile):
                for r in sorted(others, key=lambda r: -r.year)[:3]]
         if not ev:
             ev = [root.evidence()]
+        gap = not_reached(snap, [column.final_url if column is not None else None, root.url],
+                          T(f"{due}年度政府信息公开工作年度报告", f"{due} annual report"), ev, **details)
+        if gap is not None:
+            return gap
         return Result.failed(T(f"未找到{due}年度政府信息公开工作年度报告（应于{deadline.isoformat()}前公布，条例第四十九条）"
                                + (f"；已找到的年报年份：{'、'.join(map(str, found_years))}" if found_years else ""),
                                f"no {due} annual disclosure report found (due by {deadline.isoformat()}, 条例 Art. 49)"

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from auditor.views.cache import view
 from auditor.checking.view_settings import setting_list
+from auditor.checking.coverage import not_reached
 from auditor.checking.check import Clause, Evidence, Result, T, check
 from auditor.views.columns import page_items
 from auditor.views.listing import says_empty
@@ -142,7 +143,7 @@ def _documents_with_index(snap, listings) -> list:
                   "the profile's stale_days is a warning."),
     remediation=T("在政府信息公开栏目发布政府信息公开目录，列明索引号、名称、内容概述、生成日期，并随信息发布动态更新。",
                   "Publish the disclosure catalogue with index number, name, summary and date, and update it as information is published."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     as_of = snap.as_of
@@ -188,6 +189,9 @@ def run(snap, profile):
                                   [n.evidence()], url=n.url)
         if not root.crawled:
             return root_unknown(root, T("是否发布了政府信息公开目录", "disclosure catalogue"), snap)
+        gap = not_reached(snap, root.url, T("政府信息公开目录", "disclosure catalogue"), [root.evidence()])
+        if gap is not None:
+            return gap
         return Result.failed(T("政府信息公开栏目中未找到政府信息公开目录（主动公开基本目录/法定主动公开内容，或列有索引号的信息列表）",
                                "no disclosure catalogue (主动公开基本目录/法定主动公开内容, or a list with 索引号) "
                                "in the 政府信息公开 column"), [root.evidence()])

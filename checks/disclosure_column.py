@@ -32,7 +32,7 @@ ID = "disclosure.column"
                   "are a warning (61号 asks to unify the name). The column URL can also be set in the profile (columns.disclosure)."),
     remediation=T("在首页导航设置名称为“政府信息公开”的栏目（不另设其他名称或专门网站），并确保链接可正常访问。",
                   "Put a nav entry named exactly 政府信息公开 on the homepage and make sure it opens."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     page = snap.homepage

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from auditor.checking.view_settings import setting_list
+from auditor.checking.coverage import not_reached
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from auditor.views.page_text import nfkc
@@ -93,7 +94,7 @@ def _candidates(snap, profile, root):
                   "(条例 Art. 12)."),
     remediation=T("在政府信息公开栏目发布政府信息公开指南，补齐条例第十二条要求的各项内容，并及时更新。",
                   "Publish a disclosure guide in the 政府信息公开 column with every item 条例 Art. 12 lists, and keep it current."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     root = disclosure_root(snap, profile)
@@ -101,7 +102,11 @@ def run(snap, profile):
     if not named:
         if not root.crawled:
             return root_unknown(root, T("是否发布了政府信息公开指南", "disclosure guide"), snap)
-        # The root page was read: a guide would be linked from it or from the pages crawled.
+        # The root page was read: a guide would be linked from it or from the pages crawled,
+        # unless the crawl left part of the column unvisited.
+        gap = not_reached(snap, root.url, T("政府信息公开指南", "disclosure guide"), [root.evidence()])
+        if gap is not None:
+            return gap
         return Result.failed(T("政府信息公开栏目及已抓取页面中未找到政府信息公开指南（条例第十二条要求编制并公布）；"
                                "若指南使用其他名称，可在检查配置中指定（[disclosure.pages] guide）",
                                "no 政府信息公开指南 found in the 政府信息公开 column or the pages crawled (条例 Art. 12); "

@@ -48,7 +48,7 @@ def areas_of(profile) -> list[dict]:
                   "text, column tags, breadcrumb or title). The lists are profile data: a missing area is a warning."),
     remediation=T("在政府信息公开栏目（法定主动公开内容/重点领域信息公开）为缺失的领域设置栏目并发布信息。",
                   "Add a column for each missing area under 政府信息公开 (法定主动公开内容 / 重点领域) and publish its information."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     areas = areas_of(profile)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from auditor.checking.view_settings import setting_list
+from auditor.checking.coverage import not_reached
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from auditor.views.page_text import link_state, nfkc
@@ -126,7 +127,7 @@ def _channels(snap, page) -> dict:
                   "申请表应包含姓名或名称、身份证明、联系方式、所需信息的名称/文号/特征描述及获取方式。",
                   "Offer an online application form or a downloadable form and a postal address; the form asks for the "
                   "applicant's name, ID, contact details, a description of the information and how to receive it."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     root = disclosure_root(snap, profile)
@@ -196,6 +197,9 @@ def run(snap, profile):
                                       [n.evidence()], **details)
             if not root.crawled:
                 return root_unknown(root, T("是否提供依申请公开渠道", "channel for information requests"), snap)
+            gap = not_reached(snap, root.url, T("依申请公开页面", "依申请公开 page"), [root.evidence()], **details)
+            if gap is not None:
+                return gap
             return Result.failed(T("政府信息公开栏目中未找到依申请公开页面或申请说明（条例第二十七~二十九条）",
                                    "no 依申请公开 page or application instructions in the 政府信息公开 column (条例 Arts. 27-29)"),
                                  [root.evidence()], **details)

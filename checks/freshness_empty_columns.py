@@ -33,6 +33,7 @@ ID = "freshness.empty-columns"
                   "scripts are not counted (could not be determined)."),
     remediation=T("为空白栏目补充内容；确无内容的栏目应整合或撤销，不在网站上保留空栏目。",
                   "Fill the blank columns, or remove/merge columns that have no content."),
+    gatherers=("links",),
 )
 def run(snap, profile):
     cols = [c for c in fresh_columns(snap, profile) if not _is_search(c.url, c.name)]

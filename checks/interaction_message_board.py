@@ -6,11 +6,12 @@ with a 留言内容 textarea, on the homepage, its frames and the 互动交流 c
 信访 and 纪检举报 do not count. A channel whose link is confirmed dead is not a channel.
 """
 from auditor.checking.check import Clause, Result, T, check
+from auditor.checking.coverage import not_reached
 
 from auditor.views.page_text import homepage_is_thin
 from auditor.checking.verdicts import thin_unknown
 from auditor.checking.view_settings import letter_settings
-from auditor.views.letters import BOARD_ID, channel_pages, crawl_cut, find_channels, interaction_column
+from auditor.views.letters import BOARD_ID, channel_pages, find_channels, interaction_column
 
 
 @check(
@@ -31,7 +32,7 @@ from auditor.views.letters import BOARD_ID, channel_pages, crawl_cut, find_chann
     remediation=T("在首页和互动交流栏目设置咨询建言渠道（如领导信箱、网上咨询），提供留言表单并公开答复。",
                   "Offer a consultation channel (leader's mailbox, online consultation) with a letter form on the "
                   "homepage and in the 互动交流 column."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     home = snap.homepage
@@ -69,9 +70,11 @@ def run(snap, profile):
                               [named.evidence(T("互动交流栏目", "互动交流 column"))] + ev, **details)
     if named is None and homepage_is_thin(snap):
         return thin_unknown(T("咨询建言渠道（互动交流栏目）", "consultation channel"))
-    if named is None and crawl_cut(snap):
-        return Result.unknown(T(f"未找到互动交流栏目和咨询建言渠道，但抓取未覆盖全站，无法确认{ex_zh}",
-                                f"no 互动交流 column or channel found, but the crawl was cut short{ex_en}"), ev, **details)
+    # Not a veto where the crawl did not reach the part of the site the channel would be in.
+    gap = not_reached(snap, named.url if named is not None else None,
+                      T(f"咨询建言渠道{ex_zh}", f"consultation channel{ex_en}"), ev, **details)
+    if gap is not None:
+        return gap
     if named is not None:
         ev.insert(0, named.evidence(T("互动交流栏目", "互动交流 column")))
         summary = T(f"首页和互动交流栏目（{named.text}）均未提供网上咨询建言渠道（领导信箱、网上咨询、留言表单等）{ex_zh}",

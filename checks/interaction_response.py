@@ -56,6 +56,7 @@ def _ev(letter, as_of, note: T) -> Evidence:
                   "定期更新留言答复，公开留言受理反馈情况统计数据。",
                   "Answer every letter promptly (well within 3 months) and publish the answer with its date; keep "
                   "answers flowing and publish statistics on letters received and answered."),
+    gatherers=("links",),
 )
 def run(snap, profile):
     as_of = snap.as_of

@@ -71,7 +71,7 @@ def _is_interp(text: str) -> bool:
                   "warning; no policy column is not applicable."),
     remediation=T("为重要政策文件同步发布解读，并在政策文件页面与解读页面之间相互链接。",
                   "Publish a 解读 with each major policy and link the policy and its 解读 to each other."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     as_of = snap.as_of

@@ -32,7 +32,7 @@ ID = "links.homepage"
                   "and rate limits are suspect and reported apart; unchecked links are only counted."),
     remediation=T("逐一修复或删除首页上的不可用链接；外部链接失效时及时更新地址或撤下；建立链接定期巡检机制。",
                   "Fix or remove each dead homepage link; update or drop dead external links; check links regularly."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     page = snap.homepage

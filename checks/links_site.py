@@ -81,7 +81,7 @@ def _unchecked_kind(snap, url, entry) -> str:
                   "建立全站链接定期巡检机制。",
                   "Fix or remove dead links and attachments (update the pages that link to a moved or deleted file); "
                   "update or drop dead external links; check links regularly."),
-    gatherers=("homepage", "pages"),
+    gatherers=("homepage", "pages", "links"),
 )
 def run(snap, profile):
     dead_statuses = tuple(int(s) for s in profile.check_setting(ID, "dead_statuses", DEAD_STATUSES_DEFAULT))

@@ -30,7 +30,7 @@ ID = "search.present"
                   "warns. Whether it finds anything is checked by search.works."),
     remediation=T("在首页显著位置提供站内搜索框，支持按标题、全文检索本站信息。",
                   "Put a site search box in a prominent place on the homepage."),
-    gatherers=("homepage",),
+    gatherers=("homepage", "links"),
 )
 def run(snap, profile):
     page = snap.homepage

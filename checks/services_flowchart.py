@@ -30,6 +30,7 @@ DEFAULT_FAIL_MIN_GUIDES = 3
                   "guides with one: all pass, some missing warns, none among several guides fails."),
     remediation=T("为每个办事指南（尤其是行政许可事项）编制并发布办理流程图，图片应设置替代文字（如“办理流程图”）。",
                   "Publish a process flowchart with every guide (especially 行政许可 items), with an alt text."),
+    gatherers=("links",),
 )
 def run(snap, profile):
     if not services_enabled(profile):

@@ -43,6 +43,7 @@ def _row(g) -> dict:
                   "收费标准、办理时间、联系电话、办理流程均应列明具体内容，不得留空或写“无”。",
                   "Complete each guide: name, legal basis, conditions, materials, place, office, fees, hours, "
                   "telephone and procedure, each with real content."),
+    gatherers=("links",),
 )
 def run(snap, profile):
     if not services_enabled(profile):

@@ -7,6 +7,7 @@ MOT 2018 work points items 13–14 (公开网上办事大厅服务事项清单; 
 A 国务院部门 without 对外服务职能 is not inspected on 办事服务: ``[services]
 external_services = false`` makes this family not applicable.
 """
+from auditor.checking.coverage import not_reached
 from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from auditor.views.disclosure import main_text
@@ -33,6 +34,7 @@ from auditor.views.guides import GUIDES_ID, clip, column_evidence, platform_host
                   "联系电话、办理流程），或链接到本地区政务服务网的对应事项。",
                   "Publish a guide per service item in the 办事服务 column, or link each item to the regional "
                   "government-services platform."),
+    gatherers=("links",),
 )
 def run(snap, profile):
     if not services_enabled(profile):
@@ -79,6 +81,10 @@ def run(snap, profile):
                                 "scripts"), [col_ev], **details)
     if sc.uncrawled or sc.crawl_cut:
         ev = [col_ev] + [Evidence(u, "", T("未抓取的指南链接", "guide link not crawled")) for u in sc.uncrawled[:3]]
+        gap = not_reached(snap, sc.column.url, T("办事指南", "service guide"), ev, uncrawled=sc.uncrawled[:20],
+                          **details)
+        if gap is not None:  # say where and why: 未抓取到 /zwfw/ 下 N 个链接
+            return gap
         return Result.unknown(T("办事服务栏目中的部分页面未被抓取（抓取范围受限），未找到办事指南，无法判断",
                                 "no guide found, but the crawl did not reach every page of the 办事服务 column"),
                               ev, uncrawled=sc.uncrawled[:20], **details)

@@ -66,8 +66,9 @@ def build_report(snapshot: Snapshot, runs: list[CheckRun], card: Scorecard, prof
         "started_at": _iso(snapshot.started_at),
         "as_of": snapshot.as_of.isoformat(),
         "finished_at": _iso(snapshot.finished_at),
-        "partial": snapshot.partial,
-        "stop_reason": snapshot.stop_reason,
+        # Cut short: stopped (Ctrl-C, --time-budget, rate limiting) or the page cap left pages unvisited.
+        "partial": bool(snapshot.partial or snapshot.coverage.cut_by_bounds),
+        "stop_reason": snapshot.stop_reason or ("max-pages" if snapshot.coverage.cut_by_bounds else None),
         "score": card.score,
         "verdict": card.verdict,
         "pass_line": card.pass_line,
@@ -98,6 +99,7 @@ def build_report(snapshot: Snapshot, runs: list[CheckRun], card: Scorecard, prof
             "options": dict(snapshot.options),
             "gatherers": dict(getattr(snapshot, "gather_timing", {})),
             "render": render_summary(snapshot),
+            "coverage": snapshot.coverage.to_json(),
         },
         "problems": list(problems or []),
     }
@@ -117,7 +119,8 @@ def render_summary(snapshot) -> dict:
         pages.append({"url": rec.get("url"), "final_url": rec.get("final_url"), "why": list(rec.get("why") or ()),
                       "applied": bool(rec.get("applied")), "error": rec.get("error"),
                       "script_links": len(rec.get("script_links") or ())})
-    return {"mode": mode, "pages": pages, "requests": log.get("requests", 0), "refused": dict(log.get("refused") or {}),
+    return {"mode": mode, "pages": pages, "requests": log.get("requests", 0),
+            "served_from_crawl": log.get("served_from_crawl", 0), "refused": dict(log.get("refused") or {}),
             "unavailable": log.get("unavailable")}
 
 

@@ -46,7 +46,7 @@ def crafted_report() -> dict:
         _check("links.site", "error", category="links", summary="检查程序出错：KeyError: 'x'"),
     ]
     return {
-        "schema_version": "1.0", "tool": {"name": "gov-audit", "version": "0.1.0"},
+        "schema_version": "1.1", "tool": {"name": "gov-audit", "version": "0.1.0"},
         "site": {"url": "http://www.example.gov.cn/", "homepage": "http://www.example.gov.cn/",
                  "title": "示例市 <script>x</script> @here"},
         "profile": {"name": "city", "level": "city", "description": ""},

@@ -3,7 +3,6 @@ operations. Every import counts, those inside functions too, so no stage reaches
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,22 +81,8 @@ def test_every_module_belongs_to_a_stage():
     assert loose == []
 
 
-# The imports that still reach up, being removed (issue 11); this list only shrinks.
-KNOWN_UPWARD = {
-    "auditor/crawl/renderplan.py (auditor.crawl) imports auditor.views.columns",
-}
-# Checks that import a sibling check: none (issue 11); shared code lives in auditor/views
-# (findings) or auditor/checking (verdicts).
-KNOWN_SIBLING: set[str] = set()
-
-
-def _known(line: str) -> bool:
-    plain = re.sub(r":\d+ ", " ", line).rsplit(" (", 1)[0]
-    return any(plain == k or plain.startswith(k + ".") for k in KNOWN_UPWARD)
-
-
 def test_stages_import_only_downwards():
-    assert [b for b in upward_imports() if not _known(b)] == []
+    assert upward_imports() == []
 
 
 def test_checks_do_not_import_sibling_checks():
@@ -105,6 +90,5 @@ def test_checks_do_not_import_sibling_checks():
     for path in sorted((ROOT / "checks").glob("*.py")):
         for line, target in imports_of(path):
             if target.startswith("checks.") and not target.startswith("checks._"):
-                if path.name not in KNOWN_SIBLING:
-                    bad.append(f"{path.name}:{line} imports {target}")
+                bad.append(f"{path.name}:{line} imports {target}")
     assert bad == []

@@ -125,7 +125,7 @@ class ParsedPage:
     forms: tuple[Form, ...] = ()
     headings: tuple[str, ...] = ()
     refresh_to: str | None = None
-    # Why the static HTML looks built by scripts (auditor.crawl.renderer renders such pages).
+    # Why the static HTML looks built by scripts (auditor.crawl.browser.renderer renders such pages).
     script_built_signs: tuple[str, ...] = ()
     tree: object = None
 

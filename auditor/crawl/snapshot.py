@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
+from auditor.crawl.coverage import Coverage, Unvisited
 from auditor.network.fetch import Fetch
 from auditor.crawl.parse import Form, Link, ParsedPage, parse_html
 from auditor.network.urls import host_of, origin_key
@@ -49,7 +50,7 @@ class Page:
     encoding: str = ""
     facts: ParsedPage | None = None
     html_z: bytes | None = field(default=None, repr=False)
-    # Set when the browser rendered the page (auditor.crawl.renderer): facts and html_z are then
+    # Set when the browser rendered the page (auditor.crawl.browser.renderer): facts and html_z are then
     # the rendered DOM's, and these keep the HTML as served.
     static_facts: ParsedPage | None = field(default=None, repr=False)
     static_html_z: bytes | None = field(default=None, repr=False)
@@ -145,39 +146,58 @@ class Page:
         return tree
 
 
+@dataclass(frozen=True)
+class LinkRecord:
+    """The site's link graph as the crawl saw it."""
+
+    inlinks: Mapping[str, list[str]] = field(default_factory=dict)  # URL -> pages linking to it (up to 20)
+    checks: Mapping[str, Fetch] = field(default_factory=dict)  # link checks: URL -> status (no body)
+    homepage_sources: tuple[ScriptSource, ...] = ()  # same-site scripts and frames of the homepage
+
+
+@dataclass(frozen=True)
+class CrawlRecord:
+    """How the crawl went: when, what it cost, why it stopped, what it left unvisited."""
+
+    started_at: datetime
+    finished_at: datetime
+    stats: Mapping[str, Any] = field(default_factory=dict)
+    robots: Mapping[str, Any] = field(default_factory=dict)
+    partial: bool = False  # stopped before the end (time budget, Ctrl-C, rate limiting)
+    stop_reason: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    coverage: Coverage = field(default_factory=Coverage)
+
+
 class Snapshot:
     """Immutable view of a crawl. Checks read it; they never fetch."""
 
-    def __init__(self, *, start_url: str, pages: dict[str, Page], inlinks: dict[str, list[str]],
-                 link_checks: dict[str, Fetch], homepage_sources: list[ScriptSource],
-                 robots: dict[str, Any], started_at: datetime, finished_at: datetime,
-                 stats: dict[str, Any], facts: dict[str, Any] | None = None,
-                 partial: bool = False, stop_reason: str | None = None,
-                 options: Mapping[str, Any] | None = None,
-                 skipped: Mapping[str, str] | None = None,
-                 render: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, start_url: str, pages: dict[str, Page], links: LinkRecord, crawl: CrawlRecord,
+                 render: Mapping[str, Any] | None = None, facts: dict[str, Any] | None = None) -> None:
         self.start_url = start_url
         self.pages: Mapping[str, Page] = MappingProxyType(pages)
         self.inlinks: Mapping[str, tuple[str, ...]] = MappingProxyType(
-            {k: tuple(v) for k, v in inlinks.items()})
-        self.link_checks: Mapping[str, Fetch] = MappingProxyType(link_checks)
-        self.homepage_sources: tuple[ScriptSource, ...] = tuple(homepage_sources)
-        self.robots = MappingProxyType(robots)
-        self.started_at = started_at
-        self.finished_at = finished_at
-        self.stats = MappingProxyType(stats)
+            {k: tuple(v) for k, v in links.inlinks.items()})
+        self.link_checks: Mapping[str, Fetch] = MappingProxyType(dict(links.checks))
+        self.homepage_sources: tuple[ScriptSource, ...] = tuple(links.homepage_sources)
+        self.robots = MappingProxyType(dict(crawl.robots))
+        self.started_at = crawl.started_at
+        self.finished_at = crawl.finished_at
+        self.stats = MappingProxyType(dict(crawl.stats))
         self.facts = MappingProxyType(dict(facts or {}))
-        self.partial = partial
-        self.stop_reason = stop_reason
-        self.options = MappingProxyType(dict(options or {}))
-        # URL -> why it was not fetched: robots, max-depth, max-pages, crawl-trap-bound, stopped.
-        self.skipped: Mapping[str, str] = MappingProxyType(dict(skipped or {}))
+        self.partial = crawl.partial
+        self.stop_reason = crawl.stop_reason
+        self.options = MappingProxyType(dict(crawl.options))
+        # What the crawl reached and what it left unvisited, and why (auditor.crawl.coverage).
+        self.coverage: Coverage = crawl.coverage
+        # URL -> why it was not fetched (a cause of auditor.crawl.coverage.CAUSES), as far as recorded.
+        self.skipped: Mapping[str, str] = crawl.coverage.urls
         self.gather_timing: dict[str, float] = {}
-        # What the browser did during the crawl (auditor.crawl.renderer): mode, records, requests.
+        # What the browser did during the crawl (auditor.crawl.browser): mode, records, requests.
         self.render: Mapping[str, Any] = MappingProxyType(dict(render or {"mode": "never"}))
         # The date checks judge freshness against, in Beijing time (the sites' own
         # calendar); --as-of makes results reproducible.
-        self.as_of = finished_at.astimezone(timezone(timedelta(hours=8))).date()
+        self.as_of = self.finished_at.astimezone(timezone(timedelta(hours=8))).date()
         self._by_final = {p.final_url: p for p in pages.values()}
 
     def add_facts(self, facts: Mapping[str, Any]) -> None:
@@ -242,10 +262,27 @@ class Snapshot:
         return home if isinstance(home, dict) and "error" not in home else None
 
     def why_not_fetched(self, url: str) -> str | None:
-        """robots, max-depth, max-pages, crawl-trap-bound, stopped — or None if unknown."""
-        if url in self.pages or url in self.link_checks:
+        """Why the crawl has no content for ``url`` (page_cap, time_budget, depth, robots, trap,
+        error …, see auditor.crawl.coverage.CAUSES), or None if it has, or does not know."""
+        page = self.pages.get(url)
+        if page is not None and page.fetch.error_kind is None:
+            return None
+        if page is None and url in self.link_checks:
             return None
         return self.skipped.get(url)
+
+    def unvisited_under(self, where: str) -> Unvisited:
+        """URLs left unvisited in a part of the site — a section ("/hdjl/") or a URL whose folder
+        is meant ("http://host/hdjl/ldxx/") — with how many per cause."""
+        return self.coverage.unvisited_under(where)
+
+    def unvisited_links(self, urls: Iterable[str]) -> Unvisited:
+        """How many of these link URLs the crawl left unvisited, and why."""
+        return self.coverage.unvisited_links(urls)
+
+    def section_of(self, url: str) -> str:
+        """The top-level section a URL is in, as coverage counts it ("/hdjl/")."""
+        return self.coverage.section_key(url)
 
     def status_of(self, url: str) -> Fetch | None:
         """The fetch result for any URL the audit requested (page or link check)."""

@@ -1,6 +1,6 @@
 """The ``axe`` gatherer: axe-core's results on a sample of column and article pages.
 
-The homepage's axe-core run happens while the crawl renders it (auditor.crawl.renderer).
+The homepage's axe-core run happens while the crawl renders it (auditor.crawl.browser).
 GB/T 37668 is judged on more than the homepage, so the crawl also picks a small
 sample as pages arrive — list pages one click from the homepage, then article pages
 (by default two of each: the check settings ``sample_columns`` and
@@ -24,12 +24,12 @@ def gather(snap, ctx) -> dict:
         return {"state": "disabled", "pages": []}
     deadline = time.monotonic() + WAIT
     pages = []
-    for kind, url, fut in log.get("axe_jobs") or ():
+    for job in ctx.axe_jobs:
         try:
-            rec = dict(fut.result(timeout=max(0.1, deadline - time.monotonic())))
+            rec = dict(job.result.result(timeout=max(0.1, deadline - time.monotonic())))
         except Exception as exc:  # noqa: BLE001 - timeout, no browser: that page is not judged
-            fut.cancel()
-            rec = {"url": url, "error": f"{type(exc).__name__}: {exc}"[:200]}
-        rec["kind"] = kind
+            job.result.cancel()
+            rec = {"url": job.url, "error": f"{type(exc).__name__}: {exc}"[:200]}
+        rec["kind"] = job.kind
         pages.append(rec)
     return {"state": "done", "pages": pages}

@@ -18,7 +18,9 @@ from typing import Any, Callable
 
 ENTRY_POINT_GROUP = "gov_audit.gatherers"
 # Pseudo-gatherers provided by the crawl itself.
-BUILTIN_FACTS = frozenset({"homepage", "pages"})
+# What the crawl itself provides: the homepage, the pages, and the link checks ("links": the
+# crawl checks the homepage's links only when a selected check declares it reads them).
+BUILTIN_FACTS = frozenset({"homepage", "pages", "links"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class GatherContext:
     options: dict[str, Any] = field(default_factory=dict)
     fetcher: Any = None  # auditor.network.fetch.Fetcher sharing the crawl's rate limiter
     profile: Any = None  # the audit's Profile (keywords, thresholds)
+    # axe-core runs the browser started during the crawl (auditor.crawl.browser.plan.AxeJob):
+    # live futures, handed over here, never through the snapshot.
+    axe_jobs: list = field(default_factory=list)
     log: list[str] = field(default_factory=list)
     # gatherer name -> the settings checks hand it (Check.gatherer_settings: probes, sample sizes),
     # with each check's default or profile value: gatherers never read check settings themselves.

@@ -1,7 +1,7 @@
 """The ``render`` gatherer: what the browser saw during the crawl, as facts for the checks.
 
 The crawl renders the homepage and the pages whose static HTML looks script-built
-(auditor.crawl.renderer, ``--render auto|always|never``), and already made their rendered
+(auditor.crawl.browser, ``--render auto|always|never``), and already made their rendered
 DOM the pages' facts. This gatherer hands the checks the browser's own records: for
 the homepage its visible text, the links only scripts wrote, the viewport meta, the
 phone-width layout (does the page overflow a 390 px screen), desktop and phone

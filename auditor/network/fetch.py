@@ -219,6 +219,32 @@ class _WatchedAdapter(HTTPAdapter):
 
 
 @dataclass(frozen=True)
+class Request:
+    """What to fetch and how (one object instead of a long list of keyword parameters).
+
+    ``allow(url)`` returns a reason string when a redirect target may not be fetched
+    (robots.txt, out of scope), which stops the chain there. The body is read for
+    HTML-like and text types (and error pages), or for any type with ``any_type``.
+    ``data``/``headers`` go with the first request only (a form POST). ``follow=False``
+    returns the first answer, a redirect included. ``first`` puts the request ahead of
+    the others waiting for the same host in the rate limiter (the browser's homepage),
+    still within the rate.
+    """
+
+    url: str
+    method: str = "GET"
+    want_body: bool = True
+    max_bytes: int | None = None
+    allow: Callable[[str], str | None] | None = None
+    timeout: float | None = None
+    any_type: bool = False
+    data: dict | bytes | None = None
+    headers: dict | None = None
+    follow: bool = True
+    first: bool = False
+
+
+@dataclass(frozen=True)
 class Fetch:
     """What one request (with its redirects) returned."""
 
@@ -441,25 +467,19 @@ class Fetcher:
     def close(self) -> None:
         self.session.close()
 
-    def fetch(self, url: str, *, method: str = "GET", want_body: bool = True,
-              max_bytes: int | None = None, allow: Callable[[str], str | None] | None = None,
-              timeout: float | None = None, any_type: bool = False,
-              data: dict | bytes | None = None, headers: dict | None = None,
-              follow: bool = True) -> Fetch:
-        """Fetch ``url`` following redirects by hand, so each hop is paced and checked.
+    def fetch(self, request: "Request | str", **options) -> Fetch:
+        """Fetch a :class:`Request` (or a URL with the Request's fields as options), following
+        redirects by hand, so each hop is paced and checked (see :class:`Request`).
 
-        ``allow(url)`` returns a reason string when a redirect target may not be
-        fetched (robots.txt, out of scope), which stops the chain there.
-        The body is read for HTML-like and text types (and error pages), or for
-        any type with ``any_type`` (robots.txt served as octet-stream still counts).
         ``Fetch.elapsed`` is network time: waiting for a rate-limit slot is not in it.
-        ``data``/``headers`` go with the first request only (a form POST); a redirect
-        after a POST is followed with GET, as browsers do. ``follow=False`` returns the
-        first answer, a redirect included (probes that judge one port's answer).
+        A redirect after a POST is followed with GET, as browsers do.
         """
-        timeout = timeout or self.timeout
+        req = request if isinstance(request, Request) else Request(request, **options)
+        url, method, want_body, allow, any_type = req.url, req.method, req.want_body, req.allow, req.any_type
+        data, headers = req.data, req.headers
+        timeout = req.timeout or self.timeout
         total = self.total_timeout if timeout == self.timeout else max(timeout * 2, timeout + 5)
-        max_bytes = max_bytes or self.max_bytes
+        max_bytes = req.max_bytes or self.max_bytes
         redirects: list[tuple[str, int]] = []
         visits = {url: 1}
         current = url
@@ -477,7 +497,7 @@ class Fetcher:
             if self.stop.is_set():
                 return done(error="stopped", kind="stopped")
             host = host_of(current)
-            if not self.limiter.wait(host, self.stop):
+            if not self.limiter.wait(host, self.stop, first=req.first):
                 continue
             origin = _origin(current)
             verify = self.verify
@@ -521,7 +541,7 @@ class Fetcher:
             if status == 429 or status == 503:
                 # Slow the host down for every later request, pages and link checks alike.
                 self.limiter.penalize(host, retry_after_seconds(headers.get("retry-after")))
-            if status in REDIRECT_STATUSES and "location" in headers and follow:
+            if status in REDIRECT_STATUSES and "location" in headers and req.follow:
                 target = resolve(current, headers["location"])
                 redirects.append((current, status))
                 if target is None:

@@ -9,6 +9,12 @@ jitter between a request leaving and reaching the server (``SAFETY``).
 Retry-After pauses the host. A pause also applies to callers already asleep on a
 slot reserved before it: they wake, see the host was penalised meanwhile, and
 reserve again, so no request starts inside a pause the server asked for.
+
+A caller may go first (``wait(host, first=True)``: the browser's homepage and its
+resources, which must not starve behind a crawl): it takes the first slot the rate
+allows after the last request that started, and every slot handed out before it is
+void (the same epoch mechanism), so the sleepers queue again behind it. The rate
+holds: only one reservation at a time is valid from the last start on.
 """
 from __future__ import annotations
 
@@ -34,6 +40,7 @@ class RateLimiter:
         self._last: dict[str, float] = {}
         self._epoch: dict[str, int] = {}
         self._floor: dict[str, float] = {}  # Crawl-delay per host
+        self._paused: dict[str, float] = {}  # Retry-After: no request before this time
         self._lock = threading.Lock()
 
     def interval(self, host: str) -> float:
@@ -64,13 +71,21 @@ class RateLimiter:
             self._interval[host] = max(self._floor.get(host, 0.0), min(self.max_interval, cur * 2))
             if retry_after and retry_after > 0:
                 pause_until = time.monotonic() + min(retry_after, self.max_interval)
+                self._paused[host] = pause_until
                 # Every slot handed out before is void: sleepers re-reserve after the pause.
                 self._next[host] = max(pause_until, self._last.get(host, 0.0) + self._interval[host])
                 self._epoch[host] = self._epoch.get(host, 0) + 1
 
-    def _reserve(self, host: str) -> tuple[float, int]:
+    def _reserve(self, host: str, first: bool = False) -> tuple[float, int]:
         with self._lock:
             now = time.monotonic()
+            if first:
+                interval = self._interval.get(host, self.base_interval)
+                last = self._last.get(host)
+                slot = max(now, self._paused.get(host, 0.0), last + interval if last is not None else now)
+                epoch = self._epoch[host] = self._epoch.get(host, 0) + 1  # earlier slots are void
+                self._next[host] = slot + interval
+                return slot, epoch
             slot = max(now, self._next.get(host, 0.0))
             self._next[host] = slot + self._interval.get(host, self.base_interval)
             return slot, self._epoch.get(host, 0)
@@ -80,10 +95,11 @@ class RateLimiter:
         slot, _ = self._reserve(host)
         return max(0.0, slot - time.monotonic())
 
-    def wait(self, host: str, stop: threading.Event | None = None) -> bool:
-        """Block until this caller may send; False if ``stop`` was set meanwhile."""
+    def wait(self, host: str, stop: threading.Event | None = None, first: bool = False) -> bool:
+        """Block until this caller may send; False if ``stop`` was set meanwhile.
+        ``first``: go ahead of the callers already waiting (see the module docstring)."""
         while True:
-            slot, epoch = self._reserve(host)
+            slot, epoch = self._reserve(host, first)
             delay = slot - time.monotonic()
             if delay > 0:
                 if stop is None:

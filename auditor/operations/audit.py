@@ -18,6 +18,7 @@ from auditor.checking.runner import run_checks
 from auditor.checking.scoring import score
 from auditor.crawl.snapshot import Snapshot
 from auditor.operations.signals import INTERRUPTED
+from auditor.views.columns import is_article_page
 
 
 @dataclass
@@ -64,9 +65,12 @@ def run_audit(url: str, config: AuditConfig, out_dir: Path | None,
     if mode != "never" and any("axe" in c.gatherers for c in selected):
         sample = handed.get("axe", {})  # the browser renders the axe sample during the crawl
         axe = (int(sample.get("sample_columns", 0)), int(sample.get("sample_articles", 0)))
-    if (mode, axe) != (crawl.render, crawl.axe_sample):
-        crawl = dataclasses.replace(crawl, render=mode, axe_sample=axe)
-    crawler = Crawler(crawl, on_progress)
+    # The crawl checks links only for checks that read link results (Lighthouse's
+    # requiredArtifacts): `--only 'identity.*'` sends no link checks.
+    link_checks = crawl.link_checks and any("links" in c.gatherers for c in selected)
+    crawl = dataclasses.replace(crawl, render=mode, axe_sample=axe, link_checks=link_checks,
+                                priority_words=crawl.priority_words or tuple(profile.keywords("crawl_priority")))
+    crawler = Crawler(crawl, on_progress, is_article=is_article_page)
     if on_crawler:
         on_crawler(crawler)
     try:
@@ -121,7 +125,7 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -
     if config.history:
         gather_options.setdefault("history", config.history)
     ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile, settings=handed,
-                        probe_samples=probe_reader(gather_options.get("history")))
+                        probe_samples=probe_reader(gather_options.get("history")), axe_jobs=crawler.axe_jobs)
     facts, timing, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
     if INTERRUPTED.is_set() and snapshot.stop_reason != "interrupted":
         # Stopped after the crawl (while the gatherers probed): what they missed is unknown.

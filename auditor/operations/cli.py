@@ -437,6 +437,9 @@ def _print_summary(report: dict, paths: dict, lang: str) -> None:
     if report.get("partial"):
         print("  (partial: " + str(report.get("stop_reason")) + ")" if lang == "en"
               else "  （未完成：" + str(report.get("stop_reason")) + "）")
+    coverage = report.get("crawl", {}).get("coverage")
+    if coverage and not coverage.get("complete"):  # what the crawl left unvisited, in one line
+        print("  " + coverage["summary"]["en" if lang == "en" else "zh"])
 
 
 def cmd_audit(args, url: str) -> int:

@@ -216,7 +216,8 @@ class SharedLimiter:
         self.pacer = pacer
         self.broken: str | None = None
 
-    def wait(self, host: str, stop: threading.Event | None = None) -> bool:
+    def wait(self, host: str, stop: threading.Event | None = None, first: bool = False) -> bool:
+        """``first``: the audit's browser goes ahead of its crawl in the audit's own limiter."""
         if self.broken is None:
             try:
                 delay = float(self.pacer.reserve(host, self.inner.interval(host)))
@@ -229,7 +230,7 @@ class SharedLimiter:
                         return False
                 else:
                     time.sleep(delay)
-        return self.inner.wait(host, stop)
+        return self.inner.wait(host, stop, first)
 
     def __getattr__(self, name):
         return getattr(self.inner, name)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from auditor.views.evidence import Evidence, T
+from auditor.crawl.coverage import CAUSES
 from auditor.views.cache import view
 from auditor.views.columns import TITLE_SEP, breadcrumb
 from auditor.network.urls import normalize
@@ -165,18 +166,19 @@ def crumbs_of(page) -> list[str]:
 
 
 def not_fetched_reason(snap, url: str) -> str:
-    """Why the crawl has no page for ``url``."""
-    if snap.why_not_fetched(url) == "robots":
-        return "robots.txt 禁止抓取 / disallowed by robots.txt"
-    if not snap.in_site(url):
-        return "不在抓取范围（其他域名）/ another host"
+    """Why the crawl has no page for ``url`` (Snapshot.why_not_fetched, all URLs, not a sample)."""
+    cause = snap.why_not_fetched(url)
+    if cause is None and not snap.in_site(url):
+        cause = "off_site"
+    if cause in CAUSES:
+        zh, en = CAUSES[cause]
+        return f"未抓取：{zh} / not fetched: {en}"
     return "未抓取（超出抓取深度或页面数上限）/ not fetched (crawl limits)"
 
 
 def crawl_was_cut(snap) -> bool:
-    """Whether the crawl left pages unvisited (page cap, depth, time budget, traps)."""
-    st = snap.stats
-    return bool(snap.partial or st.get("page_cap_cut") or st.get("depth_cut") or st.get("trap_cut"))
+    """Whether the crawl left pages of the site unvisited (page cap, depth, time budget, traps, robots …)."""
+    return bool(snap.partial or not snap.coverage.complete)
 
 
 # -- the 政府信息公开 column ----------------------------------------------------------

@@ -29,6 +29,7 @@ import time
 from concurrent.futures import Future
 from typing import Callable
 
+from auditor.network.fetch import Request
 from auditor.network.urls import normalize, origin_key, resolve
 
 NAV_TIMEOUT = 15.0     # seconds per navigation (the 国办 probe's limit)
@@ -104,6 +105,14 @@ class Renderer:
         self._thread: threading.Thread | None = None
         self._started = 0.0
         self._images = False       # whether the current job fetches images (screenshots)
+        # Whether the current job's requests go ahead of the crawl's in the rate limiter (the
+        # homepage, its resources and its phone view: the browser checks must not starve).
+        self._first = False
+        # Main documents the crawl already fetched (URL -> status, HTML): served to the browser
+        # instead of asking the server again.
+        self._documents: dict[str, tuple[int, str, dict[str, str]]] = {}
+        self._documents_lock = threading.Lock()
+        self.served_from_crawl = 0
         self._dead_origins: set[str] = set()
         self._redirect_to: str | None = None
         self._closing = False
@@ -118,6 +127,15 @@ class Renderer:
 
     def over_budget(self) -> bool:
         return bool(self._started) and time.monotonic() - self._started > self.budget
+
+    def serve_document(self, url: str, status: int, html: str, set_cookie: str | None = None) -> None:
+        """Give the browser this page's HTML as the crawl received it (any thread); the HTML is
+        the decoded text, so it goes as UTF-8 (the header's charset overrides a meta charset)."""
+        headers = {"content-type": "text/html; charset=utf-8"}
+        if set_cookie:
+            headers["set-cookie"] = set_cookie  # a firewall's cookie the page's scripts may need
+        with self._documents_lock:
+            self._documents[normalize(url) or url] = (status, html, headers)
 
     def render(self, url: str, *, homepage: bool = False) -> Future:
         """The page's rendered record; the homepage also gets screenshots, axe and the phone view."""
@@ -152,7 +170,7 @@ class Renderer:
 
     # -- the renderer's thread ----------------------------------------------------------
     def _serve(self) -> None:
-        from auditor.crawl.browser import launch
+        from auditor.crawl.browser.chromium import launch
 
         try:
             with launch() as browser:
@@ -228,6 +246,16 @@ class Renderer:
         # else is followed by the fetcher, since Chromium would follow a fulfilled redirect
         # itself, past this route (frames' hops obey robots.txt on the way).
         main_frame = navigation and request.frame.parent_frame is None
+        if main_frame and request.method == "GET":
+            with self._documents_lock:
+                doc = self._documents.get(normalize(url) or url)
+            if doc is not None:
+                self.served_from_crawl += 1
+                try:
+                    route.fulfill(status=doc[0], headers=doc[2], body=doc[1].encode("utf-8"))
+                except Exception:  # noqa: BLE001 - the page went away meanwhile
+                    pass
+                return
         try:
             headers = request.all_headers()
         except Exception:  # noqa: BLE001 - the request was cancelled meanwhile
@@ -235,9 +263,10 @@ class Renderer:
         send = {k: v for k, v in headers.items() if k.lower() in FORWARD_HEADERS}
         third_party = self.first_party is not None and not self.first_party(url)
         self.requests += 1
-        f = self.fetcher.fetch(url, method=request.method, data=request.post_data_buffer, headers=send,
-                               follow=not main_frame, allow=self.allow if navigation else None, any_type=True,
-                               max_bytes=MAX_RESOURCE_BYTES, timeout=THIRD_PARTY_TIMEOUT if third_party else None)
+        f = self.fetcher.fetch(Request(url, method=request.method, data=request.post_data_buffer, headers=send,
+                                       follow=not main_frame, allow=self.allow if navigation else None,
+                                       any_type=True, max_bytes=MAX_RESOURCE_BYTES, first=self._first,
+                                       timeout=THIRD_PARTY_TIMEOUT if third_party else None))
         if f.error_kind or f.status is None:
             if f.error_kind in ("dns", "connect", "timeout") and third_party:
                 self._dead_origins.add(origin)
@@ -292,6 +321,7 @@ class Renderer:
     def _render(self, url: str, *, homepage: bool) -> dict:
         rec: dict = {"url": url}
         self._images = homepage  # images only for the homepage's screenshots
+        self._first = homepage
         try:
             bpage = self._desktop.new_page()
             try:
@@ -316,7 +346,7 @@ class Renderer:
                 rec["phone"] = self._phone_view(url)
             return rec
         finally:
-            self._images = False
+            self._images = self._first = False
 
     def _phone_view(self, url: str) -> dict:
         bpage = self._phone.new_page()

@@ -1,24 +1,43 @@
-"""Which pages the browser renders during the crawl, and what comes back (auditor.crawl.renderer).
+"""Which pages the browser renders during the crawl, and what comes back (auditor.crawl.browser.renderer).
 
 The crawler's coordinating thread offers it every page it fetched: the homepage is
 always rendered, then pages whose static HTML looks script-built (``--render auto``)
 or the depth-1 pages (``--render always``), up to a cap; the axe-core sample (column
 and article pages) is picked as pages arrive. A finished render's DOM becomes the
 page's facts, and the crawler follows the links it adds.
+
+The plan knows nothing of the crawler: it is given the fetcher, the scope, the robots rule
+for navigations and its settings, and it answers ``offer``/``take``. The browser is served
+each page's main document from the crawl's own response, so a rendered page costs no
+second request for its HTML.
 """
 from __future__ import annotations
 
 import time
 from concurrent.futures import Future
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Callable
 
+from auditor.crawl.browser.renderer import Renderer, script_links
+from auditor.crawl.frontier import looks_like_article
 from auditor.crawl.parse import extract
 from auditor.crawl.snapshot import Page
 from auditor.network.urls import normalize
 
-if TYPE_CHECKING:
-    from auditor.crawl.crawler import Crawler
+
+@dataclass(frozen=True)
+class AxeJob:
+    """An axe-core run the browser was asked for during the crawl; ``result`` is awaited by the
+    ``axe`` gatherer (it is not part of the snapshot, which holds no live objects)."""
+
+    kind: str  # column | article
+    url: str
+    result: Future
+
+
+def url_looks_like_article(page: Page, today: date) -> bool:
+    return looks_like_article(page.final_url)
 
 
 class RenderPlan:
@@ -32,26 +51,42 @@ class RenderPlan:
     # Queue wait included: the browser's start (slow under load) and the jobs before this one.
     JOB_DEADLINE = 150.0
 
-    def __init__(self, crawler: "Crawler") -> None:
-        from auditor.crawl.renderer import Renderer
-
-        o = crawler.o
-        self.crawler = crawler
-        self.mode = o.render
-        self.cap = o.render_cap if o.render_cap is not None else (10 if o.render == "always" else 8)
-        self.max_depth = 1 if o.render == "always" else o.render_max_depth
-        self.scope = crawler.scope
-        self.renderer = crawler.renderer = Renderer(crawler.fetcher, allow=crawler._allow_navigation,
-                                                    first_party=crawler.scope.in_scope).start()
+    def __init__(self, *, fetcher, scope, mode: str, cap: int | None, max_depth: int,
+                 axe_sample: tuple[int, int], allow: Callable[[str], str | None],
+                 is_article: Callable[[Page, date], bool] | None = None) -> None:
+        """``allow(url)`` is the crawl's robots rule for a URL; ``is_article`` tells an article page
+        from a list (the audit passes the views' judgement; by default the URL's shape)."""
+        self.mode = mode
+        self.cap = cap if cap is not None else (10 if mode == "always" else 8)
+        self.max_depth = 1 if mode == "always" else max_depth
+        self.scope = scope
+        self.allow = allow
+        self.named: set[str] = set()  # the page the user named, and where it led
+        self.is_article = is_article or url_looks_like_article
+        self.renderer = Renderer(fetcher, allow=self._allow_navigation, first_party=scope.in_scope).start()
         self.requested: dict[Future, tuple[Page, tuple[str, ...], bool, float]] = {}
         self.records: list[dict] = []
         self.homepage: dict | None = None
         self.sent_home = False
         self.others = 0
         self.parked: dict[str, tuple[dict, str, tuple[str, ...]]] = {}  # rendered at a URL not crawled yet
-        self.axe_wanted = {"column": o.axe_sample[0], "article": o.axe_sample[1]}
-        self.axe_jobs: list[tuple[str, str, Future]] = []
+        self.axe_wanted = {"column": axe_sample[0], "article": axe_sample[1]}
+        self.axe_jobs: list[AxeJob] = []
         self.today = datetime.now(timezone.utc).date()
+
+    def name(self, url: str) -> None:
+        """The page the user named: fetched even when robots.txt could not be read (see the crawler)."""
+        self.named.add(url)
+
+    def _allow_navigation(self, url: str) -> str | None:
+        """The browser's navigations obey robots.txt as the crawl's fetches do, with the same
+        one exception: the page the user named."""
+        if url in self.named:
+            return None
+        return self.allow(url)
+
+    def close(self) -> None:
+        self.renderer.close()
 
     @property
     def pending(self) -> bool:
@@ -86,7 +121,7 @@ class RenderPlan:
             return applied
         if task.depth == 0 and not self.sent_home:
             self.sent_home = True  # the page the user named, wherever its redirects went
-            self.crawler.named_urls.add(page.final_url)
+            self.named.add(page.final_url)
             self._send(page, ("homepage",), homepage=True)
             return applied
         if not self.scope.in_scope(page.final_url):
@@ -105,9 +140,7 @@ class RenderPlan:
         crawl goes on: list pages one click from the homepage, then articles."""
         if not any(self.axe_wanted.values()):
             return
-        from auditor.views.columns import is_article_page
-
-        article = is_article_page(page, self.today)
+        article = self.is_article(page, self.today)
         if article and task.depth >= 2:
             kind = "article"
         elif not article and task.depth == 1 and sum(1 for l in page.links if l.tag == "a") >= 10:
@@ -116,10 +149,14 @@ class RenderPlan:
             return
         if self.axe_wanted[kind] > 0:
             self.axe_wanted[kind] -= 1
-            self.axe_jobs.append((kind, page.final_url, self.renderer.axe(page.final_url)))
+            self.axe_jobs.append(AxeJob(kind, page.final_url, self.renderer.axe(page.final_url)))
 
     def _send(self, page: Page, why: tuple[str, ...], homepage: bool) -> None:
-        # The page's final URL: the browser is not sent through redirects the crawl has seen.
+        # The page's final URL: the browser is not sent through redirects the crawl has seen,
+        # and gets the document the crawl already has instead of asking the server again.
+        if page.ok and page.html_z:
+            self.renderer.serve_document(page.final_url, page.fetch.status or 200, page.static_html,
+                                         page.fetch.headers.get("set-cookie"))
         self.requested[self.renderer.render(page.final_url, homepage=homepage)] = (page, why, homepage,
                                                                                    time.monotonic())
 
@@ -131,8 +168,6 @@ class RenderPlan:
             rec = {"url": page.final_url, "error": f"{type(exc).__name__}: {exc}", "unavailable": True}
         rec["why"] = list(why)
         if "html" in rec:
-            from auditor.crawl.renderer import script_links
-
             rec["script_links"] = script_links(rec, (l.url for l in page.facts.links if l.tag in ("a", "area")))
         if homepage:
             self.homepage = rec
@@ -171,5 +206,6 @@ class RenderPlan:
     def summary(self) -> dict:
         r = self.renderer
         return {"mode": self.mode, "homepage": self.homepage, "pages": self.records,
-                "axe_jobs": list(self.axe_jobs), "requests": r.requests, "refused": dict(r.refused),
+                "axe_jobs": [{"kind": j.kind, "url": j.url} for j in self.axe_jobs], "requests": r.requests, "served_from_crawl": r.served_from_crawl,
+                "refused": dict(r.refused),
                 "unavailable": str(r.error) if r.error is not None else None}
