@@ -47,7 +47,10 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_NODES = 3
 MAX_REDIRECTS = 5
 RENDER_FIRST, AXE_LATER, STOP = 0, 1, 2  # job priorities
-CLOSE_WAIT = 5.0  # seconds close() waits for a job still running
+# How long close() waits for the renderer's thread to end: a browser still starting
+# (launch's own 30 s timeout) and then one job whose browser requests are all refused.
+# Longer than any of those bounds, so in practice close() returns when the thread has ended.
+CLOSE_WAIT = 90.0
 # Request headers the browser's request passes on to the fetcher (the fetcher sets its
 # own User-Agent, Accept-Encoding and Host; hop-by-hop headers do not travel).
 FORWARD_HEADERS = ("accept", "accept-language", "cookie", "referer", "origin", "content-type",
@@ -146,9 +149,15 @@ class Renderer:
         return self._submit(lambda: self._axe_only(url), AXE_LATER)
 
     def close(self, wait: float = CLOSE_WAIT) -> None:
-        """Stop the thread and the browser; queued jobs are cancelled, the browser's requests
-        from now on refused. A job still running is waited for ``wait`` seconds at most: the
-        thread is a daemon and ends (closing the browser) when that job's own timeouts run out."""
+        """Stop the thread and close the browser; queued jobs are cancelled, the browser's
+        requests from now on refused. Returns when the thread has ended (``wait`` seconds
+        at most, see CLOSE_WAIT): a browser still starting is closed as soon as it is up.
+
+        Why wait: the thread runs Playwright (greenlets, an asyncio loop, the node driver).
+        Left running while the interpreter finalizes (it is a daemon), it crashed the
+        process at exit — SIGSEGV, or abort on a corrupted heap — after the report was
+        written; an unreachable site did it most often, its crawl ending while chromium
+        was still launching."""
         self._closing = True
         if self._thread is None:
             return
@@ -162,6 +171,11 @@ class Renderer:
         self._jobs.put((STOP, next(self._seq), None))
         self._thread.join(timeout=wait)
 
+    @property
+    def running(self) -> bool:
+        """Whether the renderer's thread (and so possibly the browser) is still alive."""
+        return self._thread is not None and self._thread.is_alive()
+
     def _submit(self, job: Callable, priority: int) -> Future:
         fut: Future = Future()
         self.start()
@@ -172,8 +186,12 @@ class Renderer:
     def _serve(self) -> None:
         from auditor.crawl.browser.chromium import launch
 
+        if self._closing:  # closed before the browser started: do not start it at all
+            return
         try:
             with launch() as browser:
+                if self._closing:  # closed while it was launching: leaving the with closes it
+                    return
                 self._browser = browser
                 self._desktop = self._context(browser, viewport=DESKTOP)
                 self._phone = self._context(browser, viewport=PHONE, device_scale_factor=2, is_mobile=True,
