@@ -6,6 +6,9 @@ asked for (``gov-audit audit --format html,json,junit,md``).
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
+
+from auditor.checking.check import T
 
 #: format name -> file written in the output folder
 FILES = {"html": "scorecard.html", "json": "report.json", "junit": "junit.xml", "md": "summary.md",
@@ -44,3 +47,18 @@ def pick(value, lang: str) -> str:
     if isinstance(value, dict):
         return str(value.get(lang) or value.get("zh") or value.get("en") or "")
     return "" if value is None else str(value)
+
+
+# The verdict's words and the time officials read, shared by the scorecard, the spreadsheet,
+# the diff and the fleet page.
+VERDICT_TEXT = {"pass": T("合格", "Pass"), "fail": T("不合格", "Fail"),
+                "unknown": T("无法判断", "Undetermined")}
+
+
+def _beijing_time(iso: str) -> str:
+    """Officials read times in 北京时间 (UTC+8), to the minute."""
+    try:
+        dt = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    return dt.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")

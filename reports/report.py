@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from auditor.checking.runner import CheckRun
 from auditor.checking.scoring import Scorecard
 from auditor.crawl.snapshot import Snapshot
 from reports.actions import actions_of, build_actions
+from reports.formats import VERDICT_TEXT, _beijing_time  # noqa: F401 - part of this module's API
 
 SCHEMA_VERSION = "1.1"
 
@@ -25,8 +26,6 @@ STATUS_TEXT = {
     "na": T("不适用", "Not applicable"), "unknown": T("无法判断", "Could not determine"),
     "error": T("检查出错", "Check error"),
 }
-VERDICT_TEXT = {"pass": T("合格", "Pass"), "fail": T("不合格", "Fail"),
-                "unknown": T("无法判断", "Undetermined")}
 STATUS_ORDER = {"fail": 0, "error": 1, "warn": 2, "unknown": 3, "pass": 4, "na": 5}
 
 
@@ -245,15 +244,6 @@ def _trend_view(report: dict, history: dict | None) -> dict | None:
     return {"runs": runs, "checks": history.get("checks") or {},
             "spark": sparkline([r.get("score") for r in runs], report.get("pass_line", 60)),
             "first": runs[0], "last": runs[-1]}
-
-
-def _beijing_time(iso: str) -> str:
-    """Officials read times in 北京时间 (UTC+8), to the minute."""
-    try:
-        dt = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return str(iso)
-    return dt.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
 
 
 CONFIDENCE = {

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from auditor.checking.check import CATEGORIES
 from reports.actions import actions_of
-from reports.formats import pick
+from reports.formats import VERDICT_TEXT, _beijing_time, pick
 
 HEADERS = {
     "zh": ["序号", "类别", "检查项", "结论", "问题描述", "页面/链接", "证据", "依据条款", "整改建议", "责任栏目",
@@ -179,8 +179,6 @@ def _lines(text: str, width: float) -> int:
 
 def sheet_note(report: dict, lang: str) -> str:
     """The line above the table: which site, when, what verdict."""
-    from reports.report import VERDICT_TEXT, _beijing_time
-
     site = report.get("site") or {}
     verdict = VERDICT_TEXT.get(report.get("verdict", "unknown"), VERDICT_TEXT["unknown"]).get(lang)
     if lang == "en":
