@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.crawl.browser import find_chromium, unavailable_reason
-from auditor.crawl.renderer import Renderer
+from auditor.crawl.browser.renderer import Renderer
 from auditor.network.fetch import Fetcher
 
 NO_BROWSER = unavailable_reason()
