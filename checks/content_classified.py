@@ -7,7 +7,7 @@ the 份号); the word 机密 in prose, or an article explaining the marking ("�
 is not a stamp. The ``attachments`` gatherer reads the first page of PDF/DOCX/TXT attachments,
 where a stamp stands on a line of its own; attachments it could not read are counted.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Setting, Evidence, Result, T, check
 import auditor.views.security as security
 from auditor.views.security import VETO_ARTICLE, VETO_DOCUMENT, stamps, text_stamps
 
@@ -25,6 +25,8 @@ MAX_PAGES = 2000
     veto=True,
     weight=3,
     gatherers=("homepage", "pages", "attachments"),
+    settings={"max_attachments": Setting(20, "PDF/DOCX/TXT attachments whose first page is read for a 密级 stamp (one request each)")},
+    gatherer_settings={"attachments": ('max_attachments',)},
     description=T("公开发布的网页上出现“绝密/机密/秘密★期限”“内部资料 注意保存”“此件不公开”等密级或不公开标志，"
                   "说明涉密或内部文件被公开发布，可能泄露国家秘密。正文中提到“机密”二字不算。",
                   "A published page carrying a classification stamp (绝密/机密/秘密★period, 内部资料 注意保存, "

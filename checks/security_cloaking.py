@@ -7,7 +7,7 @@ answer does not, is the signature of a hacked server: fail, with both versions a
 A different title alone warns. Quotations in education articles are in both versions, so they
 never count.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Setting, Evidence, Result, T, check
 from auditor.network.urls import host_of
 import auditor.views.security as security
 from auditor.views.security import (KINDS, REMEDIATION_HACKED, VETO_ARTICLE, VETO_DOCUMENT, checked_dates, control_of,
@@ -30,6 +30,8 @@ def _kinds(hits) -> str:
     veto=True,
     weight=3,
     gatherers=("homepage", "cloaking"),
+    settings={"sample_pages": Setting(3, "pages besides the homepage requested again as each crawler and with each search-engine Referer ((1 + sample_pages) x 7 requests, rate-limited); security.hijack reads the same requests")},
+    gatherer_settings={"cloaking": ('sample_pages',)},
     description=T("以百度、搜狗、360、谷歌爬虫身份重新请求首页和抽样页面，与浏览器访问所得比较：向爬虫单独展示"
                   "赌博、色情、办证等内容或跳转到站外，是网站被入侵、快照被劫持的典型特征。",
                   "The homepage and sample pages are requested again as Baidu, Sogou, 360 and Google crawlers and "

@@ -12,7 +12,7 @@ where the audit used the browser the ``visibility`` gatherer adds chromium's com
 a sample of pages — the site's own stylesheets included. Without the browser the static rules
 (inline styles, simple <style> class/id rules) are what is judged.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Setting, Evidence, Result, T, check
 from auditor.crawl.parse import parse_html
 from auditor.network.urls import host_of
 import auditor.views.security as security
@@ -44,6 +44,8 @@ def _trees(page):
     veto=True,
     weight=3,
     gatherers=("homepage", "pages", "visibility"),
+    settings={"computed_sample_pages": Setting(10, "pages loaded into the browser (when the audit uses it) to read computed styles")},
+    gatherer_settings={"visibility": ('computed_sample_pages',)},
     description=T("页面中访问者看不到（CSS 隐藏、移出屏幕、零尺寸、与背景同色、位于隐藏容器内）却指向站外赌博、色情、"
                   "办证等网站的链接，是网站被入侵后植入的暗链。下拉菜单、跳转链接、无障碍工具和指向本站或其他政府网站的"
                   "隐藏链接不计。",

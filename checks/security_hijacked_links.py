@@ -8,7 +8,7 @@ warns: anyone can register it and serve anything under the site's link (governme
 which cannot be registered freely, are not counted). When the audit's resolver could not be
 shown to work, a failed lookup proves nothing and is only reported.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Setting, Evidence, Result, T, check
 import auditor.views.security as security
 from auditor.views.security import (KINDS, VETO_ARTICLE, VETO_DOCUMENT, checked_dates, data, distinct_terms, fold,
                                     vocab_hits)
@@ -33,6 +33,8 @@ def resolver_proven(facts: dict) -> bool:
     veto=True,
     weight=2,
     gatherers=("outbound",),
+    settings={"max_hosts": Setting(40, "external hosts requested once each (non-government hosts first)")},
+    gatherer_settings={"outbound": ('max_hosts',)},
     description=T("对每个外链域名请求一次：目标网站现在展示赌博、色情、办证等内容的，等同于链接违规内容；"
                   "域名已不存在的（可被他人注册）提示风险。",
                   "Each external host linked is requested once: a target now serving gambling, porn or "

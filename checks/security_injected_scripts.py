@@ -9,7 +9,7 @@ service (analytics such as Baidu tongji/cnzz/Google Analytics, the national 找�
 scripts, share buttons, accessibility toolbars, public CDNs — the data file's list, which a
 user can extend).
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Setting, Evidence, Result, T, check
 from auditor.network.urls import host_of
 import auditor.views.security as security
 from auditor.views.security import (VETO_ARTICLE, VETO_DOCUMENT, analyse_script, checked_dates, data, foreign_host,
@@ -33,6 +33,9 @@ MAX_PAGES = 300
     veto=True,
     weight=3,
     gatherers=("homepage", "scripts"),
+    settings={"sample_pages": Setting(4, "pages whose scripts are read besides the homepage"),
+              "max_scripts": Setting(30, "script files fetched at most (known analytics/找错/CDN origins are never fetched)")},
+    gatherer_settings={"scripts": ('sample_pages', 'max_scripts',)},
     description=T("分析页面内联脚本和加载的脚本文件：解码 eval/atob/unescape 等混淆代码后跳转或加载站外内容、"
                   "document.write 写入站外脚本，判为被植入恶意脚本；来源不明的第三方脚本提示人工核查。统计分析、"
                   "国办“我为政府网站找错”、分享按钮、无障碍工具和公共 CDN 不计。",

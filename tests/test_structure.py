@@ -136,3 +136,11 @@ def import_cycles() -> list[list[str]]:
 
 def test_no_import_circles():
     assert import_cycles() == []
+
+
+def test_gatherers_read_no_check_settings():
+    """Settings flow down: a check declares what its gatherer may do (gatherer_settings) and the
+    audit hands the values over in GatherContext.settings; no gatherer looks a check up by id."""
+    bad = [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "auditor" / "gather").glob("*.py"))
+           for n, line in enumerate(p.read_text("utf-8").splitlines(), 1) if "check_setting(" in line]
+    assert bad == []

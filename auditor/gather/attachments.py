@@ -52,8 +52,8 @@ def gather(snap, ctx) -> dict:
     if _net.stopped(ctx):
         return {"state": "stopped"}
     cap = MAX_ATTACHMENTS
-    if ctx.profile is not None:
-        cap = int(ctx.profile.check_setting("content.classified", "max_attachments", MAX_ATTACHMENTS))
+    handed = ctx.settings.get("attachments", {})  # from the checks that declare these settings
+    cap = int(handed.get("max_attachments", MAX_ATTACHMENTS))
     found = sorted({p.final_url for p in snap.pages.values() if p.kind == "attachment" and p.ok
                     and snap.in_site(p.final_url)})
     readable = [u for u in found if extension(u) in READABLE]

@@ -47,8 +47,8 @@ def gather(snap, ctx) -> dict:
     d = data(ctx.profile)
     crawlers = d.get("crawlers", {})
     n = DEFAULT_SAMPLE
-    if ctx.profile is not None:
-        n = int(ctx.profile.check_setting("security.cloaking", "sample_pages", DEFAULT_SAMPLE))
+    handed = ctx.settings.get("cloaking", {})  # from the checks that declare these settings
+    n = int(handed.get("sample_pages", DEFAULT_SAMPLE))
     pages = sample_pages(snap, n)
     if not pages:
         return {"state": "no-pages"}

@@ -54,8 +54,8 @@ def gather(snap, ctx) -> dict:
         return {"state": "stopped"}
     d = data(ctx.profile)
     cap = MAX_HOSTS
-    if ctx.profile is not None:
-        cap = int(ctx.profile.check_setting("security.hijacked-links", "max_hosts", MAX_HOSTS))
+    handed = ctx.settings.get("outbound", {})  # from the checks that declare these settings
+    cap = int(handed.get("max_hosts", MAX_HOSTS))
     site = _net.site_host(snap)
     first: dict[str, dict] = {}
     for page in snap.html_pages():

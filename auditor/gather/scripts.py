@@ -41,9 +41,9 @@ def gather(snap, ctx) -> dict:
     d = data(ctx.profile)
     known = d.get("scripts", {}).get("known_hosts", ())
     n, cap = DEFAULT_SAMPLE, MAX_SCRIPTS
-    if ctx.profile is not None:
-        n = int(ctx.profile.check_setting("security.injected-scripts", "sample_pages", DEFAULT_SAMPLE))
-        cap = int(ctx.profile.check_setting("security.injected-scripts", "max_scripts", MAX_SCRIPTS))
+    handed = ctx.settings.get("scripts", {})  # from the checks that declare these settings
+    n = int(handed.get("sample_pages", DEFAULT_SAMPLE))
+    cap = int(handed.get("max_scripts", MAX_SCRIPTS))
     have = {s.url for s in snap.homepage_sources}
     pages = sample_pages(snap, n)
     wanted: dict[str, str] = {}

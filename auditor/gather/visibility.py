@@ -74,8 +74,8 @@ def gather(snap, ctx) -> dict:
     if _net.stopped(ctx):
         return {"state": "stopped"}
     n = DEFAULT_SAMPLE
-    if ctx.profile is not None:
-        n = int(ctx.profile.check_setting("security.dark-links", "computed_sample_pages", DEFAULT_SAMPLE))
+    handed = ctx.settings.get("visibility", {})  # from the checks that declare these settings
+    n = int(handed.get("computed_sample_pages", DEFAULT_SAMPLE))
     pages = sample_pages(snap, n)
     if not pages:
         return {"state": "no-pages"}
