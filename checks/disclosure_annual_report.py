@@ -219,7 +219,7 @@ def find_reports(snap, as_of, column_pages=()) -> list[Report]:
     category="disclosure",
     clause=Clause("《中华人民共和国政府信息公开条例》（2019年修订，国务院令第711号）",
                   "第四十九条（年度报告公布时限）、第五十条（年度报告内容）",
-                  confidence="✅", effective="2019-05-15", rule="R-annual-report",
+                  confidence="✅", effective="2019-05-15", rule="R-annual-report", since="2008-05-01",
                   quote="县级以上人民政府部门应当在每年1月31日前向本级政府信息公开工作主管部门提交本行政机关上一年度政府信息公开工作年"
                         "度报告并向社会公布。县级以上地方人民政府的政府信息公开工作主管部门应当在每年3月31日前向社会公布本级政府上一年"
                         "度政府信息公开工作年度报告。",

@@ -132,7 +132,7 @@ def _documents_with_index(snap, listings) -> list:
     category="disclosure",
     clause=Clause("《中华人民共和国政府信息公开条例》（2019年修订，国务院令第711号）",
                   "第十二条（政府信息公开目录）",
-                  confidence="✅", effective="2019-05-15", rule="R-disclosure-catalogue",
+                  confidence="✅", effective="2019-05-15", rule="R-disclosure-catalogue", since="2008-05-01",
                   quote="政府信息公开目录包括政府信息的索引、名称、内容概述、生成日期等内容。",
                   note="目录应动态更新（交通运输部2018年政务公开工作要点第21项）"),
     weight=2,

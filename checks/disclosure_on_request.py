@@ -116,7 +116,7 @@ def _channels(snap, page) -> dict:
     category="disclosure",
     clause=Clause("《中华人民共和国政府信息公开条例》（2019年修订，国务院令第711号）",
                   "第二十八条、第二十九条（申请渠道与申请内容）",
-                  confidence="✅", effective="2019-05-15", rule="R-disclosure-on-request",
+                  confidence="✅", effective="2019-05-15", rule="R-disclosure-on-request", since="2008-05-01",
                   quote="本条例第二十七条规定的行政机关应当建立完善政府信息公开申请渠道，为申请人依法申请获取政府信息提供便利。"),
     weight=2,
     description=T("应提供依申请公开渠道：在线申请表、可下载的申请表、在线申请系统，或写明邮寄地址的书面申请说明。"

@@ -24,7 +24,7 @@ DEFAULT_POLICY_WORDS = ["政策文件", "规范性文件", "政府文件", "规�
     category="freshness",
     clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
                   "单项否决指标·栏目不更新（第1、2项）",
-                  confidence="✅", effective="2019-04-01", rule="R-veto-column-stale",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-column-stale", since="2015-03-11",
                   quote="1.监测时间点前2周内的动态、要闻类栏目，以及监测时间点前6个月内的通知公告、政策文件类一级栏目，累计超过（含）"
                         "5个未更新。2.应更新但长期未更新的栏目数量超过（含）10个。……上述情况出现任意一种，即单项否决。",
                   note="人事、规划计划类 1 年（2015年普查）与预警线（超过 6 个）为检查配置；"

@@ -21,7 +21,7 @@ ID = "freshness.empty-columns"
     category="freshness",
     clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
                   "单项否决指标·栏目不更新（第3项）",
-                  confidence="✅", effective="2019-04-01", rule="R-veto-column-blank",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-column-blank", since="2015-03-11",
                   quote="3.空白栏目数量超过（含）5个。上述情况出现任意一种，即单项否决。",
                   note="预警线（超过 2 个）为检查配置"),
     weight=3,

@@ -24,7 +24,7 @@ SHOWN = 5
     category="freshness",
     clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
                   "单项否决指标·首页不更新",
-                  confidence="✅", effective="2019-04-01", rule="R-veto-homepage-stale",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-homepage-stale", since="2015-03-11",
                   quote="监测2周，首页无信息更新的，即单项否决。如首页仅为网站栏目导航入口，所有二级页面无信息更新的，即单项否决。",
                   note="未注明信息发布时间的视为不更新（2015年普查评分表）；10天预警为检查配置"),
     weight=5,

@@ -39,7 +39,7 @@ def _ev(letter, as_of, note: T) -> Evidence:
     category="interaction",
     clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
                   "单项否决指标·互动回应差（第2项）",
-                  confidence="✅", effective="2019-04-01", rule="R-veto-unanswered-letters",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-unanswered-letters", since="2015-03-11",
                   quote="2.监测时间点前1年内，对网民留言应及时答复处理的政务咨询类栏目（在线访谈、调查征集、网上信访、"
                         "纪检举报类栏目除外）存在超过3个月未回应有效留言的现象。",
                   note="扣分指标：监测时间点前2个月内未更新留言答复扣3分（记为警告）；3个工作日答复仅供参考（来源未核实）"),

@@ -31,7 +31,7 @@ def _chain(snap, start):
     category="availability",
     clause=Clause("《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）",
                   "单项否决指标·站点无法访问（15秒打不开计为一次失败）",
-                  confidence="✅", effective="2019-04-01", rule="R-veto-site-unavailable",
+                  confidence="✅", effective="2019-04-01", rule="R-veto-site-unavailable", since="2015-03-11",
                   quote="监测1周，每天间隔性访问20次以上，超过（含）15秒网站仍打不开的次数累计占比超过（含）5%，即单项否决。",
                   note="本次检查只访问一次，不据此单项否决；一周的判定见 site.uptime"),
     weight=5,

@@ -47,6 +47,8 @@ def test_every_check_cites_a_rule_in_docs(chk):
     # The rule's section lists this check, states the same date and the same certainty.
     assert f"`{chk.id}`" in section, f"docs/rules.md#{clause.rule} does not list {chk.id}"
     assert clause.effective and f"**Effective:** {clause.effective}" in section
+    # An earlier document that already required the same is named with its date.
+    assert not clause.since or f"**In force since:** {clause.since}" in section
     assert clause.confidence in section.split("**Certainty:**", 1)[1].splitlines()[0]
     # A quotation in the metadata is the rule's quotation (or a part of it), never new wording.
     for part in filter(None, re.split(r"……", clause.quote)):
@@ -115,6 +117,23 @@ def test_check_before_its_rule_took_effect_is_na():
     assert "规则尚未施行" in run.result.summary.zh and "2021-04-07" in run.result.summary.zh
     assert "not yet in force" in run.result.summary.en
     assert run.result.details["effective"] == "2021-04-07"
+
+
+@check(id="test.carried-over", title=T("测试", "test"), category="other",
+       clause=Clause("《测试文件》", "第一条", effective="2019-04-01", since="2015-03-11", rule="R-test"))
+def _carried_over(snap, profile):
+    return Result.failed(T("不合格", "failed"))
+
+
+def test_a_rule_an_earlier_document_already_had_applies_from_that_date():
+    """The 2019 vetoes were the 2015 census's too: a 2018 copy is judged, not 'not yet in force'."""
+    profile = load_profile(None)
+    [run] = run_checks([_carried_over], _snapshot(date(2018, 7, 28)), profile)
+    assert run.result.status == Status.FAIL
+    [run] = run_checks([_carried_over], _snapshot(date(2015, 3, 10)), profile)
+    assert run.result.status == Status.NA and "2015-03-11" in run.result.summary.zh
+    with pytest.raises(ValueError):
+        Clause("《测试文件》", "第一条", effective="2015-01-01", since="2019-01-01")
 
 
 def test_check_on_and_after_its_effective_date_runs():

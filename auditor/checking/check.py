@@ -60,7 +60,9 @@ class Clause:
     (article, section or item) within it; ``quote``: the requirement's wording, verbatim, or ""
     when no copy of the official text was found (never paraphrase here); ``effective``: the ISO
     date the rule took effect — an audit whose as-of date is earlier reports the check ``na``;
-    ``rule``: the rule's anchor in docs/rules.md (``R-…``). ``confidence``: ✅ verified (wording
+    ``since``: when an earlier document already required the same (the 2015 census had the 2019
+    vetoes; the 2008 条例 the annual report), the date that one took effect — the check applies
+    from there; ``rule``: the rule's anchor in docs/rules.md (``R-…``). ``confidence``: ✅ verified (wording
     read in a copy of the official text), 🟡 secondary source, ❓ unverified. 🟡/❓ rules are
     profile settings and never veto items.
     """
@@ -72,24 +74,34 @@ class Clause:
     quote: str = ""
     effective: str = ""
     rule: str = ""
+    since: str = ""
 
     def __post_init__(self):
         if self.confidence not in ("✅", "🟡", "❓"):
             raise ValueError(f"clause confidence must be ✅, 🟡 or ❓, not {self.confidence!r}")
-        if self.effective:
-            try:
-                date.fromisoformat(self.effective)
-            except ValueError:
-                raise ValueError(f"clause effective date must be YYYY-MM-DD, not {self.effective!r}") from None
+        for name in ("effective", "since"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    raise ValueError(f"clause {name} date must be YYYY-MM-DD, not {value!r}") from None
+        if self.since and (not self.effective or self.since >= self.effective):
+            raise ValueError(f"clause since ({self.since}) must be earlier than its effective date ({self.effective})")
 
     @property
     def effective_date(self) -> date | None:
         """The date the rule took effect, or None when unknown."""
         return date.fromisoformat(self.effective) if self.effective else None
 
+    @property
+    def applies_from(self) -> str:
+        """The first day the requirement was in force: ``since`` (an earlier document) or ``effective``."""
+        return self.since or self.effective
+
     def in_force(self, as_of: date | None) -> bool:
-        """Whether the rule applies on ``as_of`` (a rule with no known date always does)."""
-        start = self.effective_date
+        """Whether the requirement applies on ``as_of`` (one with no known date always does)."""
+        start = date.fromisoformat(self.applies_from) if self.applies_from else None
         return start is None or as_of is None or as_of >= start
 
     def label(self) -> str:
@@ -98,7 +110,7 @@ class Clause:
     def to_json(self) -> dict:
         return {"document": self.document, "article": self.article,
                 "confidence": self.confidence, "note": self.note, "quote": self.quote,
-                "effective": self.effective or None, "rule": self.rule}
+                "effective": self.effective or None, "rule": self.rule, "since": self.since or None}
 
 
 MAX_EVIDENCE = 50

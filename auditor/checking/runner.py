@@ -32,7 +32,7 @@ def _not_in_force(chk: Check, as_of: date | None) -> Result | None:
     """A rule that had not taken effect on the audit's as-of date is not applicable (na)."""
     if chk.clause.in_force(as_of):
         return None
-    start = chk.clause.effective
+    start = chk.clause.applies_from
     return Result(Status.NA,
                   T(f"规则尚未施行：{chk.clause.label()} 自 {start} 起施行（检查日期 {as_of}）",
                     f"rule not yet in force: {chk.clause.label()} applies from {start} (audit date {as_of})"),
