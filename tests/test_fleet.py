@@ -90,8 +90,11 @@ def test_fleet_of_a_dozen_with_a_hanging_and_a_refusing_site(tmp_path):
     csv_file.write_text("\n".join(rows) + "\n", "utf-8")
     out = tmp_path / "fleet"
     try:
+        # The security family re-requests pages as search-engine crawlers (dozens of requests a
+        # site, all inside the fleet-wide 20 a second): left out here, where the fleet is tested.
         proc = _cli("fleet", str(csv_file), "--out", str(out), "--workers", "6", "--rate", "20", "--host-rate", "100",
-                    "--timeout", "1", "--site-budget", "30", "--history", str(tmp_path / "h.db"), "--as-of", "2026-11-20")
+                    "--timeout", "1", "--site-budget", "90", "--history", str(tmp_path / "h.db"), "--as-of", "2026-11-20",
+                    "--skip", "security.*", "--skip", "content.*")
         times = sorted(h.at for s in sites for h in s.hits())
     finally:
         for s in sites:
@@ -118,13 +121,12 @@ def test_fleet_of_a_dozen_with_a_hanging_and_a_refusing_site(tmp_path):
     # One scorecard per site (the unreachable ones too: their report says why).
     for s in read_sites(csv_file):
         assert (out / s.slug / "scorecard.html").is_file() and (out / s.slug / "report.json").is_file()
-    # Each site was rendered as 'audit' renders it (--render auto by default), its browser's
-    # requests inside the fleet-wide cap measured above.
+    # Each site was rendered as 'audit' renders it (--render auto by default); the browser is
+    # handed the crawl's own answer for the homepage, so these plain pages cost it no request.
     first = json.loads((out / read_sites(csv_file)[0].slug / "report.json").read_text("utf-8"))
     assert first["crawl"]["render"]["mode"] == "auto"
     if unavailable_reason() is None:
         assert first["crawl"]["render"]["pages"][0]["why"] == ["homepage"]
-        assert first["crawl"]["render"]["requests"] >= 1
     # Shared findings: the footer is missing on 4 of the 10 sites.
     icp = [f for f in summary["shared_findings"] if f["id"] == "identity.icp"]
     assert icp and len(icp[0]["fail"]) == 4

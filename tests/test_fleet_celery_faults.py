@@ -71,11 +71,11 @@ def start_worker(url: str, name: str, log: Path) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def start_fleet(csv: Path, out: Path, url: str, *extra: str) -> subprocess.Popen:
+def start_fleet(csv: Path, out: Path, url: str, *extra: str, stderr=subprocess.PIPE) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "auditor", "fleet", str(csv), "--out", str(out), "--broker", url,
                              "--render", "never", "--only", "identity.icp", "--host-rate", "100", "--rate", "100",
                              "--site-budget", "60", "--queue-timeout", "90", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
+                            stdout=subprocess.PIPE, stderr=stderr, text=True, env=_env(), cwd=ROOT)
 
 
 def slow_site(seconds: float, pages: int) -> LoopbackSite:
@@ -138,12 +138,17 @@ def test_a_redis_restart_is_ridden_out(redis_server, tmp_path):
         wait_for(lambda: "ready" in (tmp_path / "w.log").read_text(), "the worker to be ready")
         csv = tmp_path / "sites.csv"
         csv.write_text(f"url,name\n{fast.url},快网站\n{slow.url},慢网站\n", "utf-8")
-        fleet = start_fleet(csv, tmp_path / "fleet", redis_server.url, "--broker-patience", "60")
+        err_path = tmp_path / "fleet.err"
+        with err_path.open("w") as err_file:
+            fleet = start_fleet(csv, tmp_path / "fleet", redis_server.url, "--broker-patience", "60", stderr=err_file)
         wait_for(lambda: list((tmp_path / "fleet").glob("*/report.json")), "the first site's report")
         wait_for(lambda: len(slow.hits()) >= 2, "the slow site to be audited")
         redis_server.stop()
+        # Down until the coordinator has seen it (a restart quicker than its next look is no outage).
+        wait_for(lambda: "cannot be reached" in err_path.read_text(), "the coordinator to notice the broker is gone")
         redis_server.start()  # a restart: everything Redis held is gone
-        out, err = fleet.communicate(timeout=120)
+        fleet.communicate(timeout=120)
+        err = err_path.read_text()
     finally:
         _stop(worker)
         fast.stop()
