@@ -95,10 +95,29 @@ def _owner(text: str, year: int, site: str) -> bool | None:
         return True
     if not site:
         return None
-    short_site, short_prefix = site.replace("人民", ""), prefix.replace("人民", "")
-    if short_prefix in short_site or short_site in short_prefix:
+    return _names_owner(prefix, site)
+
+
+def _names_owner(unit: str, site: str) -> bool:
+    """Whether a unit named in a title is the site's owner: 示例县 for 示例县人民政府, or its general
+    office; the owner's name followed by another unit (示例县人民法院, 示例县教育局) is that unit."""
+    short_site, short_unit = site.replace("人民", ""), unit.replace("人民", "")
+    if short_unit in short_site:
         return True
-    return False
+    return short_unit.startswith(short_site) and short_unit[len(short_site):] in _OWNER_OFFICES
+
+
+_OWNER_OFFICES = ("", "政府", "政府办公室", "政府办公厅", "办公室", "办公厅")
+
+
+def _owner_name(reports, sides: dict, site: str) -> str:
+    """Whose reports these are: the site's name, unless no report in the owner's 政府年报 column
+    bears it (a homepage titled 门户网站): then the shortest unit name those reports carry."""
+    names = [p for p in (_title_prefix(r.text, r.year) for r in reports if sides[id(r)] == "own")
+             if p and p not in _SELF]
+    if not names or (site and any(_names_owner(n, site) for n in names)):
+        return site
+    return min(names, key=len)
 
 
 DEFAULT_OWN_COLUMNS = ["政府年报", "本级年报", "本级政府年报", "本机关年报", "本部门年报", "本单位年报"]
@@ -248,15 +267,17 @@ def run(snap, profile):
     own_words = [label(w) for w in setting_list(profile, ID, "own_columns", DEFAULT_OWN_COLUMNS)]
     other_words = [label(w) for w in setting_list(profile, ID, "other_columns", DEFAULT_OTHER_COLUMNS)]
     others = []
+    sides = {id(r): _column_side(snap, r, own_words, other_words) for r in reports}
+    owner = _owner_name(reports, sides, site)
     for r in reports:
-        r.own = _owner(r.text, r.year, site)
-        side = _column_side(snap, r, own_words, other_words)
+        r.own = _owner(r.text, r.year, owner)
+        side = sides[id(r)]
         named = _title_prefix(r.text, r.year) not in ("", *_SELF)
         if side == "other" and not (named and r.own):
             r.own = False  # listed under 部门年报: a department's, unless its title names the owner
             others.append(r)
-        elif side == "own" and r.own is None:
-            r.own = True
+        elif side == "own" and not (named and r.own is False):
+            r.own = True  # in the 政府年报 column, unless its title names another unit
     # Other units' reports (a city portal lists its departments') are evidence, not the verdict:
     # those listed in a department column never count; those only named for another unit count
     # only when the site's own reports cannot be told apart at all.
@@ -271,7 +292,7 @@ def run(snap, profile):
     for r in reports:
         by_year.setdefault(r.year, []).append(r)
     for rs in by_year.values():
-        rs.sort(key=lambda r: (html_page(snap, r.url) is None, r.published is None))
+        rs.sort(key=lambda r: (r.own is not True, html_page(snap, r.url) is None, r.published is None))
 
     max_back = int(profile.check_setting(ID, "max_years_back", 10))
     earliest = max(min((y for y in by_year if y <= due), default=due), due - max_back + 1, 2008)

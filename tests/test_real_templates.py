@@ -230,6 +230,25 @@ def test_the_owners_report_in_its_column_passes(audit_site):
     assert r["details"]["published"] == "2026-03-20"
 
 
+def test_a_report_in_the_owners_column_wins_over_a_crawled_department_report(audit_site):
+    """The EmpireCMS county copy of the corpus: the homepage does not name the unit (its title
+    was replaced), the county's own report is listed in 政府年报 but its page was not fetched,
+    and a court's report of the same year — published after the deadline, its page crawled — is
+    listed on the 年报 overview. The verdict is the county's report, not the court's."""
+    routes = reports_site([2023, 2024, 2025], [])
+    routes["/"] = page("门户网站", nav(("/xxgk/", "政府信息公开")) + rows("/zwdt/", [1, 2, 3]) + FILL)
+    routes["/xxgk/ndbg/zfnb/"] = routes["/xxgk/ndbg/zfnb/"].replace(
+        ">2025年政府信息公开工作年度报告", ">示例县2025年政府信息公开工作年度报告")
+    del routes["/xxgk/ndbg/zfnb/2025.html"]  # listed, never fetched (404)
+    routes["/xxgk/ndbg/"] = routes["/xxgk/ndbg/"].replace(
+        "</body>", '<ul class="list"><li><a href="/xxgk/ndbg/fy2025.html">示例县人民法院2025年政府信息公开工作年度报告</a>'
+                   "<span>2026-04-02</span></li></ul></body>")
+    routes["/xxgk/ndbg/fy2025.html"] = report_page("示例县人民法院2025年政府信息公开工作年度报告", "2026-04-02")
+    r = result(audit(audit_site, routes, ["disclosure.annual-report"]), "disclosure.annual-report")
+    assert r["status"] in ("pass", "warn"), r["summary"]
+    assert r["details"]["published"] == "2026-03-20", r["details"]
+
+
 # -- item 9: real templates vary -----------------------------------------------------------
 
 GUIDE_TEXT = ("<p>一、信息分类与编排体系。本机关主动公开的政府信息分为机构职能、政策文件、规划计划等类别，按类别和生成时间编排。</p>"
