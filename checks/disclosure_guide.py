@@ -83,7 +83,7 @@ def _candidates(snap, profile, root):
     category="disclosure",
     clause=Clause("《中华人民共和国政府信息公开条例》（2019年修订，国务院令第711号）",
                   "第十二条（政府信息公开指南）",
-                  confidence="✅", effective="2019-05-15", rule="R-disclosure-guide",
+                  confidence="✅", effective="2019-05-15", rule="R-disclosure-guide", since="2008-05-01",
                   quote="政府信息公开指南包括政府信息的分类、编排体系、获取方式和政府信息公开工作机构的名称、办公地址、办公时间、"
                         "联系电话、传真号码、互联网联系方式等内容。"),
     weight=2,

@@ -119,17 +119,24 @@ def run(snap, profile):
         return Result.unknown(T(f"找到 {len(classified)} 个需更新的栏目，但都无法确定更新日期",
                                 f"found {len(classified)} columns to judge, but none could be dated"), ev, **details)
 
-    names = "、".join(f"{r['name']}（{r.get('age_days', '无日期')}{'天' if 'age_days' in r else ''}）" for _, r in stale)
-    names_en = ", ".join(f"{r['name']} ({r.get('age_days', 'undated')})" for _, r in stale)
+    names, names_en = _names([r for _, r in stale])
     undated_note = T("（未注明发布时间的栏目按未更新计）", " (undated columns counted as stale)") \
         if any(r["state"] == "undated-stale" for _, r in stale) else T("", "")
-    if len(key) >= fail_key or len(stale) >= fail_all:
-        which = (T(f"动态要闻类及通知公告、政策文件类一级栏目中有 {len(key)} 个未按时更新（≥{fail_key}）",
-                   f"{len(key)} stale news and first-level notice/policy columns (≥{fail_key})")
-                 if len(key) >= fail_key else
-                 T(f"应更新栏目中有 {len(stale)} 个长期未更新（≥{fail_all}）", f"{len(stale)} stale columns (≥{fail_all})"))
-        return Result.failed(T(f"{which.zh}：{names}{undated_note.zh}，栏目不更新（单项否决）",
-                               f"{which.en}: {names_en}{undated_note.en} (veto)"), ev, **details)
+    if len(key) >= fail_key:
+        # Name the columns that reach the veto line first; the others follow as a count.
+        key_names, key_names_en = _names(key)
+        others, others_en = _names([r for _, r in stale if not r["key"]])
+        rest = (T(f"；另有 {len(stale) - len(key)} 个其他栏目未按时更新：{others}",
+                  f"; {len(stale) - len(key)} other stale columns: {others_en}") if len(stale) > len(key) else T("", ""))
+        return Result.failed(T(f"动态要闻类及通知公告、政策文件类一级栏目中有 {len(key)} 个未按时更新（≥{fail_key}）："
+                               f"{key_names}{undated_note.zh}，栏目不更新（单项否决）{rest.zh}",
+                               f"{len(key)} stale news and first-level notice/policy columns (≥{fail_key}): "
+                               f"{key_names_en}{undated_note.en} (veto){rest.en}"), ev, **details)
+    if len(stale) >= fail_all:
+        return Result.failed(T(f"应更新栏目中有 {len(stale)} 个长期未更新（≥{fail_all}）：{names}{undated_note.zh}，"
+                               "栏目不更新（单项否决）",
+                               f"{len(stale)} stale columns (≥{fail_all}): {names_en}{undated_note.en} (veto)"),
+                             ev, **details)
     open_key = sum(1 for c, r, _ in undetermined if c.klass in key_classes and (c.klass not in first_level_classes
                                                                                 or r["first_level"]))
     if stale and len(key) + open_key >= fail_key or stale and len(stale) + len(undetermined) >= fail_all:
@@ -154,6 +161,12 @@ def run(snap, profile):
     return Result.passed(T(f"判断了 {len(judged)} 个需更新的栏目，均按时更新", f"all {len(judged)} columns judged are up to date"),
                          ev + [Evidence(r["url"], f"{r['name']}：最新 {r['newest']}（{r['age_days']} 天前）",
                                         T(class_title(profile, r["class"]), r["class"])) for r in judged[:8]], **details)
+
+
+def _names(rows) -> tuple[str, str]:
+    zh = "、".join(f"{r['name']}（{r.get('age_days', '无日期')}{'天' if 'age_days' in r else ''}）" for r in rows)
+    en = ", ".join(f"{r['name']} ({r.get('age_days', 'undated')})" for r in rows)
+    return zh, en
 
 
 def _evidence(c, r, profile):

@@ -14,7 +14,6 @@ from auditor.views.page_text import (commented_hits, find_markers, footer_eviden
 from auditor.checking.verdicts import missing_result, missing_status, thin_unknown
 
 ID = "identity.dangzheng"
-DEFAULT_MARKERS = ["conac.cn", "conac-cn", "_ideconac", "imgconac", "/sitename?method=show", "党政机关"]
 # conac.cn or its IPv6-proxy spelling (dcs-conac-cn.<proxy host>).
 COLOUR = re.compile(r"conac[.-]cn[\s\S]{0,300}?\b(red|blue)\.(?:png|gif|jpg)|\b(red|blue)\.(?:png|gif|jpg)[\s\S]{0,300}?conac[.-]cn",
                     re.I)
@@ -57,7 +56,7 @@ def _colour(snap, markers):
 )
 def run(snap, profile):
     page = snap.homepage
-    markers = find_markers(snap, profile.keywords("dangzheng_markers") or DEFAULT_MARKERS)
+    markers = find_markers(snap, profile.keywords("dangzheng_markers"))
     conac = [m for m in markers if not is_text_marker(m.needle)]
     if conac:
         colour = _colour(snap, markers)

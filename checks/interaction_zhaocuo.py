@@ -2,7 +2,9 @@
 
 Current sites embed ``<script id="_jiucuo_" sitecode="…"
 src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js">`` (legacy host
-pucha.kaipuyun.cn), older ones link to www.gov.cn/c125533/jbxxk.htm; the script is
+pucha.kaipuyun.cn), older ones link to www.gov.cn/c125533/jbxxk.htm or show a badge
+linking to the 开普云 网站纠错系统 (114.55.181.28/errorInfo/search); the markers are the
+profile's ``keywords.zhaocuo_markers`` (default.toml lists every generation). The script is
 often written by document.write in an included script, so the page source,
 inline and included scripts and frames are all searched.
 """
@@ -13,8 +15,6 @@ from auditor.views.page_text import (commented_hits, find_markers, footer_eviden
 from auditor.checking.verdicts import thin_unknown
 
 ID = "interaction.zhaocuo"
-DEFAULT_MARKERS = ["_jiucuo_", "_span_jiucuo", "/exposure/jiucuo", "/exposure/images/jiucuo", "jiucuo.js", "jiucuo.png",
-                   "zfwzgl.www.gov.cn", "pucha.kaipuyun.cn", "c125533/jbxxk.htm", "我为政府网站找错"]
 
 
 @check(
@@ -37,7 +37,10 @@ DEFAULT_MARKERS = ["_jiucuo_", "_span_jiucuo", "/exposure/jiucuo", "/exposure/im
 )
 def run(snap, profile):
     page = snap.homepage
-    needles = profile.keywords("zhaocuo_markers") or DEFAULT_MARKERS
+    needles = profile.keywords("zhaocuo_markers")
+    if not needles:
+        return Result.unknown(T("配置文件的 keywords.zhaocuo_markers 为空，无法识别找错入口",
+                                "the profile's keywords.zhaocuo_markers is empty"))
     markers = find_markers(snap, needles)
     if markers:
         ev, seen = [], set()

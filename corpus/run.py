@@ -331,21 +331,29 @@ OUTCOMES = ("right", "false-fail", "false-pass", "unknown", "wrong-other", "not-
 
 
 def table(rows_by_site: dict[str, list[Row]]) -> str:
-    head = "| site | judged | " + " | ".join(OUTCOMES) + " | right % |"
-    lines = [head, "|" + " --- |" * (len(OUTCOMES) + 3)]
+    """Accuracy per site. Expectations of ``na`` (a rule not yet in force on the copy's date)
+    are not judged verdicts: they are counted apart, so they neither raise nor lower the score."""
+    head = "| site | judged | " + " | ".join(OUTCOMES) + " | right % | rule not in force: na right |"
+    lines = [head, "|" + " --- |" * (len(OUTCOMES) + 4)]
     total: dict[str, int] = {o: 0 for o in OUTCOMES}
+    total_judged = total_na = total_na_right = 0
     for site, rows in rows_by_site.items():
-        counts = {o: sum(r.outcome == o for r in rows) for o in OUTCOMES}
+        judged = [r for r in rows if r.expected != "na"]
+        na_rows = [r for r in rows if r.expected == "na"]
+        counts = {o: sum(r.outcome == o for r in judged) for o in OUTCOMES}
         for o in OUTCOMES:
             total[o] += counts[o]
-        lines.append(_line(site, len(rows), counts))
-    lines.append(_line("**total**", sum(len(r) for r in rows_by_site.values()), total))
+        na_right = sum(r.outcome == "right" for r in na_rows)
+        total_judged, total_na, total_na_right = total_judged + len(judged), total_na + len(na_rows), total_na_right + na_right
+        lines.append(_line(site, len(judged), counts, na_right, len(na_rows)))
+    lines.append(_line("**total**", total_judged, total, total_na_right, total_na))
     return "\n".join(lines)
 
 
-def _line(name: str, judged: int, counts: dict[str, int]) -> str:
+def _line(name: str, judged: int, counts: dict[str, int], na_right: int, na_total: int) -> str:
     pct = f"{100 * counts['right'] / judged:.0f} %" if judged else "–"
-    return f"| {name} | {judged} | " + " | ".join(str(counts[o]) for o in OUTCOMES) + f" | {pct} |"
+    return (f"| {name} | {judged} | " + " | ".join(str(counts[o]) for o in OUTCOMES) + f" | {pct} | "
+            f"{na_right} / {na_total} |")
 
 
 def write_results(sites: list[Site], out: Path) -> str:

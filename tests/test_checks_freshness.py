@@ -206,6 +206,20 @@ def test_columns_key_veto(audit_site):
     assert "ColumnName" in r["evidence"][0]["note"]["zh"]
 
 
+def test_columns_key_veto_names_the_key_columns_apart_from_the_others(audit_site):
+    # The count in the veto sentence must match the columns it lists (a county portal once read
+    # "7 个未按时更新" followed by twelve names).
+    spec = [("/gzdt/", "工作动态", [20, 30, 40]), ("/bmdt/", "部门动态", [20, 30, 40]), ("/tpxw/", "图片新闻", [15, 30, 40]),
+            ("/tzgg/", "通知公告", [200, 300, 400]), ("/zcwj/", "政策文件", [190, 300, 400]),
+            ("/rs1/", "人事信息", [400, 500, 600]), ("/gh1/", "规划计划", [400, 500, 600]), ("/ywdt/", "要闻动态", [1, 2, 3])]
+    r = result(run(audit_site, site_with_columns(spec), only=["freshness.columns"]), "freshness.columns")
+    assert r["status"] == "fail", r["summary"]
+    veto_part, _, rest = r["summary"]["zh"].partition("另有")
+    assert "有 5 个未按时更新" in veto_part
+    assert veto_part.count("天）") == 5 and "人事信息" not in veto_part and "规划计划" not in veto_part
+    assert rest.startswith(" 2 个其他栏目") and "人事信息" in rest and "规划计划" in rest
+
+
 def test_columns_all_classes_veto(audit_site):
     spec = [(f"/rs{n}/", f"人事信息{n}", [400, 500, 600]) for n in range(10)]
     r = result(run(audit_site, site_with_columns(spec), only=["freshness.columns"]), "freshness.columns")

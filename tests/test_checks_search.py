@@ -36,6 +36,26 @@ def test_search_box_outside_a_form(audit_site):
     assert r["details"]["field"] == "searchKey"
 
 
+def test_trs_form_submitted_by_script(audit_site):
+    # TRS header box: action="#", the field named searchwordTxt, submitted by was_search().
+    form = ('<form class="box_size" action="#" method="get"><div class="form1">'
+            '<input type="text" class="inp" name="searchwordTxt" id="searchwordTxt" placeholder="请输入关键字" '
+            'onkeydown="if(event.keyCode==13) was_search();" /><span class="search_btn" onClick="was_search();">'
+            '</span></div></form>')
+    out = audit_site({"/": page("示例区人民政府", FILL + form)}, only=["search.present"])
+    r = result(out, "search.present")
+    assert r["status"] == "pass", r["summary"]
+    assert r["details"]["field"] == "searchwordTxt"
+
+
+def test_a_keyword_box_of_another_purpose_in_a_form_with_other_fields_is_no_search(audit_site):
+    # A 信件查询 form (query code + name + phone) is not the site search.
+    form = ('<form action="/xj/cx.do" method="post"><input name="code" placeholder="查询码">'
+            '<input name="name" placeholder="姓名"><input name="tel" placeholder="电话"></form>')
+    out = audit_site({"/": page("示例区人民政府", FILL + form)}, only=["search.present"])
+    assert result(out, "search.present")["status"] == "fail"
+
+
 def test_search_link(audit_site):
     out = audit_site({"/": page("示例市人民政府", FILL + '<a href="/sousuo.html">站内搜索</a>'),
                       "/sousuo.html": page("搜索", FILL)}, only=["search.present"])

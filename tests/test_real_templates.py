@@ -321,6 +321,10 @@ ZHAOCUO_GENERATIONS = {
     # a saved copy of the image on the site, opened by onclick
     "local image": ('<a href="javascript:void(0)" onclick="OpenUrl(\'http://121.43.68.40/exposure/jiucuo.html?'
                     'site_code=3709230001&url=http%3A%2F%2Fwww.example.gov.cn%2F\')"><img src="images/jiucuo.png"></a>'),
+    # the 2017–2019 badge linking to the 开普云 网站纠错系统 (EmpireCMS county portal, 2018); the
+    # image reads 政府网站找错 but has no alt text
+    "errorInfo badge": ('<a href="http://114.55.181.28/errorInfo/search" target="_blank">'
+                        '<img src="skin/images/zc.png" border="0"></a>'),
     # the 2015 普查 link
     "2015 link": '<a href="http://www.gov.cn/c125533/jbxxk.htm"><img src="/img/zc.png" alt="我为政府网站找错"></a>',
 }

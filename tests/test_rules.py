@@ -145,15 +145,22 @@ def test_check_on_and_after_its_effective_date_runs():
 
 def test_as_of_before_the_revised_regulation_makes_its_checks_na(audit_site):
     """The 2019 revised 政府信息公开条例 took effect on 2019-05-15: audited as of an earlier
-    day, its checks are not applicable; a rule already in force is still judged."""
+    day, a check only it requires is not applicable; a rule the 2008 条例 already made (the
+    guide, 第十九条) and a rule long in force (ICP, 2005) are still judged."""
     routes = {"/": page("示例市人民政府", '<a href="/xxgk/">政府信息公开</a>' + "<p>" + "政务信息" * 50 + "</p>")}
-    out = audit_site(routes, only=["disclosure.guide", "identity.icp"], as_of=date(2019, 5, 14), out=False)
+    out = audit_site(routes, only=["disclosure.key-areas", "disclosure.guide", "identity.icp"],
+                     as_of=date(2019, 5, 14), out=False)
     by_id = {c["id"]: c for c in out.report["checks"]}
+    areas = by_id["disclosure.key-areas"]
+    assert areas["status"] == "na", areas["summary"]
+    assert "2019-05-15" in areas["summary"]["zh"] and areas["details"]["not_in_force"] is True
     guide = by_id["disclosure.guide"]
-    assert guide["status"] == "na", guide["summary"]
-    assert "2019-05-15" in guide["summary"]["zh"] and guide["details"]["not_in_force"] is True
-    assert guide["clause"]["effective"] == "2019-05-15" and guide["clause"]["rule"] == "R-disclosure-guide"
+    assert guide["status"] != "na", guide["summary"]
+    assert guide["clause"]["effective"] == "2019-05-15" and guide["clause"]["since"] == "2008-05-01"
     assert by_id["identity.icp"]["status"] == "fail"  # the ICP rule (2005) was in force: judged
+    before = audit_site(routes, only=["disclosure.guide"], as_of=date(2008, 4, 30), out=False)
+    old = before.report["checks"][0]
+    assert old["status"] == "na" and "2008-05-01" in old["summary"]["zh"], old["summary"]
 
 
 def test_scorecard_details_quote_the_clause(audit_site):

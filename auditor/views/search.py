@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from auditor.views.evidence import Evidence, T
 
-from auditor.views.page_text import compact, excerpt, label_pattern, markup_sources
+from auditor.views.page_text import compact, excerpt, is_text_marker, label_pattern, markup_sources
 
 TEXT_TYPES = {"text", "search", "input", ""}
 DEFAULT_LINK_LABELS = ["搜索", "检索", "站内搜索", "全文检索", "高级检索", "search"]
@@ -43,6 +43,9 @@ class Keywords:
     labels: object  # compiled pattern
     link_labels: list
     script_hints: list
+    # URLs of national entries that look like a search but are not the site's own (the 找错
+    # platform's errorInfo/search): taken from the 找错 markers, so both stay in step.
+    not_search: list
 
     @classmethod
     def of(cls, profile) -> "Keywords":
@@ -50,7 +53,12 @@ class Keywords:
                    profile.keywords("search_action_hints"),
                    label_pattern(profile.keywords("search_labels") or ["搜索", "检索"]),
                    [compact(w).lower() for w in (profile.keywords("search_link_labels") or DEFAULT_LINK_LABELS)],
-                   [h.lower() for h in (profile.keywords("search_script_hints") or DEFAULT_SCRIPT_HINTS)])
+                   [h.lower() for h in (profile.keywords("search_script_hints") or DEFAULT_SCRIPT_HINTS)],
+                   [m.lower() for m in profile.keywords("zhaocuo_markers") if m and not is_text_marker(m)])
+
+    def is_elsewhere(self, url: str) -> bool:
+        low = (url or "").lower()
+        return any(m in low for m in self.not_search)
 
 
 def action_hint(url, hints):
@@ -69,21 +77,29 @@ def form_score(form, page_url, kw: Keywords):
         return None
     if any(f.type == "search" for f in texts):
         return T("输入框 type=search", "input type=search")
+    if form.action and kw.is_elsewhere(form.action):
+        return None
     if form.action and form.action != page_url:
         hint = action_hint(form.action, kw.hints)
         if hint:
             return T(f"提交地址含“{hint}”", f"action contains “{hint}”")
+    if len(texts) > 2:
+        return None  # a site search asks for one or two words; three boxes are an enquiry or a login
     for f in texts:
         if kw.labels.search(f.placeholder or ""):
             return T(f"输入框提示“{f.placeholder}”", f"placeholder “{f.placeholder}”")
     if kw.labels.search(form.text or ""):
         word = kw.labels.search(form.text).group(0)
         return T(f"表单文字含“{word}”", f"form text contains “{word}”")
-    if len(texts) <= 2:
-        for f in texts:
-            if f.name.lower() in kw.names:
-                return T(f"输入框 name={f.name}", f"input name={f.name}")
+    for f in texts:
+        if f.name.lower() in kw.names or _search_named(f.name):
+            return T(f"输入框 name={f.name}", f"input name={f.name}")
     return None
+
+
+def _search_named(name: str) -> bool:
+    """A field whose own name says search (TRS ``searchwordTxt``, ``searchKeyword``)."""
+    return "search" in (name or "").lower()
 
 
 def search_field(form, kw: Keywords):
@@ -147,7 +163,7 @@ def find_search(snap, profile, page=None) -> SearchEntry | None:
                                     T("搜索框（不在表单中）", "search box outside a form")),
                            field=ident, placeholder=ph)
     for link in page.links:
-        if link.tag not in ("a", "area"):
+        if link.tag not in ("a", "area") or kw.is_elsewhere(link.url):
             continue
         text = compact(link.text).lower()
         if text and len(text) <= 8 and any(w in text for w in kw.link_labels):
