@@ -189,3 +189,10 @@ def test_a_guide_not_found_in_an_unfinished_disclosure_column_is_unknown():
         whole = run_audit(site.url, config, None).report["checks"][0]
     assert cut["status"] == "unknown" and "未抓取到 /xxgk/ 下 11 个链接" in cut["summary"]["zh"], cut["summary"]
     assert whole["status"] == "fail", whole["summary"]
+
+
+def test_unvisited_causes_read_as_counts_not_as_the_caps_value():
+    from auditor.crawl.coverage import Unvisited
+    gap = Unvisited(total=781, by_cause={"depth": 29, "page_cap": 752}, where="/xxgk/")
+    assert gap.causes_text("zh") == "因页数上限 752 个、因深度上限 29 个"
+    assert gap.causes_text("en") == "page cap: 752, depth limit: 29"

@@ -107,7 +107,9 @@ class Unvisited:
     def causes_text(self, lang: str) -> str:
         i = 0 if lang == "zh" else 1
         sep = "、" if lang == "zh" else ", "
-        return sep.join(f"{CAUSES.get(c, (c, c))[i]} {n}" for c, n in
+        # "因页数上限 752 个" / "page cap: 752": a count by cause, not the cap's value.
+        form = "因{label} {n} 个" if lang == "zh" else "{label}: {n}"
+        return sep.join(form.format(label=CAUSES.get(c, (c, c))[i], n=n) for c, n in
                         sorted(self.by_cause.items(), key=lambda kv: -kv[1]))
 
 
