@@ -180,7 +180,8 @@ def test_audit_writes_every_format(tmp_path):
     # Only what was asked for
     only = tmp_path / "only"
     with LoopbackSite({"/": page("示例市人民政府", body)}) as site:
-        proc = _cli("audit", site.url, "--out", str(only), "--rate", "200", "--format", "junit", "--quiet")
+        proc = _cli("audit", site.url, "--out", str(only), "--rate", "200", "--format", "junit", "--quiet",
+                    "--render", "never")
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in only.iterdir()) == ["junit.xml"]
 
