@@ -83,7 +83,7 @@ def _reason(sample: dict) -> str:
     gatherers=("uptime",),
 )
 def run(snap, profile):
-    facts = snap.facts.get("uptime") or {}
+    facts = snap.facts["uptime"]
     window_days = profile.threshold("uptime_window_days", 7)
     min_per_day = profile.threshold("uptime_min_probes_per_day", 20)
     fail_ratio = profile.threshold("uptime_fail_ratio", 0.05)

@@ -97,14 +97,17 @@ class Profile:
         except (TypeError, ValueError) as exc:
             raise ProfileError(f"profile {self.name}: thresholds.{name} must be a number") from exc
 
-    def check_setting(self, check_id: str, key: str, default: Any = None) -> Any:
-        return self.get("checks", {}).get(check_id, {}).get(key, default)
+    def _check_table(self, check_id: str) -> dict:
+        # Only the keys every check's table may hold are read here (enabled, weight); a check's
+        # own settings are declared beside it and read through Check.settings_for.
+        table = (self.get("checks", {}) or {}).get(check_id, {})
+        return table if isinstance(table, dict) else {}
 
     def check_enabled(self, check_id: str) -> bool:
-        return bool(self.check_setting(check_id, "enabled", True))
+        return bool(self._check_table(check_id).get("enabled", True))
 
     def check_weight(self, check_id: str, default: float) -> float:
-        return float(self.check_setting(check_id, "weight", default))
+        return float(self._check_table(check_id).get("weight", default))
 
     def category_weight(self, category: str) -> float:
         return float(self.get(f"scoring.category_weights.{category}", 1.0))
