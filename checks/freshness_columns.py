@@ -62,9 +62,9 @@ def run(snap, profile, settings):
     key_classes = set(settings["key_classes"])
     first_level_classes = set(settings["first_level_classes"])
     policy_words = list(settings["policy_file_keywords"])
-    fail_key = int(profile.threshold("columns_stale_key_fail", 5))
-    fail_all = int(profile.threshold("columns_stale_all_fail", 10))
-    warn_above = int(profile.threshold("columns_stale_warn_above", 6))
+    fail_key = int(profile.threshold("columns_stale_key_fail"))
+    fail_all = int(profile.threshold("columns_stale_all_fail"))
+    warn_above = int(profile.threshold("columns_stale_warn_above"))
 
     classified = [c for c in cols if c.klass and c.max_age_days]
     if not classified:

@@ -49,8 +49,8 @@ def run(snap, profile, settings):
     if page is None or not page.is_html or not page.ok:
         return Result.unknown(T("首页未能打开，无法判断更新情况", "the homepage could not be read"))
     as_of = snap.as_of
-    stale_days = int(profile.threshold("homepage_stale_days", 14))
-    warn_days = int(profile.threshold("homepage_warn_days", 10))
+    stale_days = int(profile.threshold("homepage_stale_days"))
+    warn_days = int(profile.threshold("homepage_warn_days"))
     portal_min = int(settings["portal_min_dated"])
     undated_stale = bool(settings["undated_counts_stale"])
 

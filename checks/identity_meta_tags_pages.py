@@ -96,7 +96,7 @@ def run(snap, profile, settings):
     art_tags = settings["article_tags"]
     fmt = settings["pubdate_format"]
     pubdate = re.compile(fmt) if fmt else None
-    need = profile.threshold("meta_tags_pages_min_coverage", 1.0)
+    need = profile.threshold("meta_tags_pages_min_coverage")
     col_pages, art_pages = _pages(snap, profile)
     if not col_pages and not art_pages:
         return Result.unknown(T("未找到栏目页或文章页（没有带日期的信息列表），无法检查栏目、内容类网页标签",

@@ -43,8 +43,8 @@ def run(snap, profile, settings):
     page = snap.homepage
     dead_statuses = tuple(int(s) for s in settings["dead_statuses"])
     include_external = bool(settings["include_external"])
-    fail_at = profile.threshold("homepage_dead_links_fail", 1)
-    warn_at = profile.threshold("homepage_suspect_links_warn", 1)
+    fail_at = profile.threshold("homepage_dead_links_fail")
+    warn_at = profile.threshold("homepage_suspect_links_warn")
 
     links = checkable_links(snap, page, include_external)
     if not links:

@@ -93,11 +93,11 @@ def _unchecked_kind(snap, url, entry) -> str:
 def run(snap, profile, settings):
     dead_statuses = tuple(int(s) for s in settings["dead_statuses"])
     include_external = bool(settings["include_external"])
-    warn_at = profile.threshold("site_dead_links_warn", 1)
-    fail_at = profile.threshold("site_dead_links_fail", 10)
-    fail_rate = profile.threshold("site_dead_links_fail_rate", 0.05)
+    warn_at = profile.threshold("site_dead_links_warn")
+    fail_at = profile.threshold("site_dead_links_fail")
+    fail_rate = profile.threshold("site_dead_links_fail_rate")
     rate_min = int(settings["rate_min_links"])
-    suspect_warn = profile.threshold("site_suspect_links_warn", 3)
+    suspect_warn = profile.threshold("site_suspect_links_warn")
 
     pages = list(snap.html_pages())
     inv = _inventory(snap, pages, include_external)

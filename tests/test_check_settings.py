@@ -160,3 +160,19 @@ def test_an_undeclared_key_is_reported_with_the_nearest_declared_one(tmp_path):
 def test_missing_is_fail_or_warn_where_declared(tmp_path):
     msg = _load(tmp_path, '[checks."identity.psb"]\nmissing = "maybe"\n')
     assert 'checks."identity.psb".missing: must be one of fail, warn' in msg
+
+
+def test_every_threshold_a_check_reads_has_its_one_default_in_the_default_profile():
+    """[thresholds] are shared by several checks (homepage_timeout_seconds): their defaults are in
+    default.toml only, and a check reads them without a fallback of its own."""
+    thresholds = tomllib.loads(resources.files("auditor.profiles").joinpath("default.toml")
+                               .read_text("utf-8"))["thresholds"]
+    read = set()
+    for path in ROOT.joinpath("checks").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "threshold":
+                assert len(node.args) == 1 and not node.keywords, f"{path.name}:{node.lineno} repeats a default"
+                read.add(node.args[0].value)
+    assert read and read <= set(thresholds), sorted(read - set(thresholds))
+    with pytest.raises(ProfileError, match="thresholds.homepage_stale_days is not set"):
+        Profile("bare", {}).threshold("homepage_stale_days")

@@ -90,8 +90,13 @@ class Profile:
             raise ProfileError(f"profile {self.name}: keywords.{name} must be a list")
         return [str(v) for v in value]
 
-    def threshold(self, name: str, default: float) -> float:
-        value = self.get(f"thresholds.{name}", default)
+    def threshold(self, name: str) -> float:
+        """A number of [thresholds]. Its one default is in the built-in default profile, the base of
+        every profile (a site's [thresholds] table merges key by key), not in the check."""
+        value = self.get(f"thresholds.{name}")
+        if value is None:
+            raise ProfileError(f"profile {self.name}: thresholds.{name} is not set (the built-in default "
+                               "profile sets it; a profile built without `extends` lacks it)")
         try:
             return float(value)
         except (TypeError, ValueError) as exc:
