@@ -55,7 +55,7 @@ def run(snap, profile):
                 found.append(Evidence(rec["url"], f"Referer: {v['agent']} → HTTP {v['status']} {loc}"
                                       f"\n直接访问：HTTP {control.get('status')}",
                                       T("带搜索引擎来源访问时跳转到站外", "off-site redirect for visitors from a search engine")))
-    scripts = script_sources(snap)
+    scripts = script_sources(snap, snap.facts.get("scripts"))
     seen = set()
     for url, text in scripts:
         for f in analyse_script(text, site, d):

@@ -56,7 +56,7 @@ def run(snap, profile):
     site = snap.site_host
     strong: list[Evidence] = []
     seen = set()
-    sources = script_sources(snap)
+    sources = script_sources(snap, facts)
     # Inline scripts of every crawled page, not only the sample: injected code sits in templates.
     counted = 0
     for page in snap.html_pages():

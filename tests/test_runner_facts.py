@@ -125,3 +125,19 @@ def test_an_audit_leaves_the_snapshot_as_the_crawl_made_it(audit_site):
     assert dict(crawl.facts) == {} and crawl.as_of == date(2026, 11, 20)
     assert "https" in out.snapshot.facts and "https" in out.snapshot.gather_timing
     assert out.report["as_of"] == "2026-11-20"
+
+
+def test_no_view_reads_the_gatherers_facts():
+    """Views are memoised per crawl snapshot (shared by both Audited objects of an audit), so a
+    view must read the crawl only; a gatherer's facts reach a view as a parameter."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "auditor" / "views"
+    bad = []
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr in ("facts", "gather_timing")
+                    and isinstance(node.value, ast.Name) and node.value.id in ("snap", "snapshot")):
+                bad.append(f"{path.name}:{node.lineno}")
+    assert bad == []
