@@ -54,15 +54,16 @@ def criteria(tags) -> list[str]:
     remediation=T("按 axe-core 报告逐项整改：先处理“严重/较重”项（如缺少替代文本、对比度不足、控件无名称）。",
                   "Fix the axe-core findings, critical and serious first (missing alt text, contrast, unnamed controls)."),
     gatherers=("render", "axe"),
+    optional=("axe",),  # the sample of other pages; the homepage alone is judged without it
     settings={"sample_columns": Setting(2, "column pages the axe gatherer tests besides the homepage"),
               "sample_articles": Setting(2, "article pages the axe gatherer tests"),
               "fail_impacts": Setting(["critical"], "violation impacts that fail (serious and moderate ones warn)")},
     gatherer_settings={"axe": ("sample_columns", "sample_articles")},
 )
 def run(snap, profile, settings):
-    facts = snap.facts.get("render")
-    if not isinstance(facts, dict) or facts.get("state") != "done":
-        why = "未渲染页面（--render never）" if isinstance(facts, dict) and facts.get("state") == "disabled" \
+    facts = snap.facts["render"]
+    if facts.get("state") != "done":
+        why = "未渲染页面（--render never）" if facts.get("state") == "disabled" \
             else "首页未能在浏览器中打开"
         return Result.unknown(T(f"{why}，无法运行 axe-core", "the homepage was not rendered; axe-core not run"))
     home = facts["homepage"]

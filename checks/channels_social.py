@@ -91,7 +91,7 @@ def run(snap, profile):
     found = find_channels(snap, profile)
     have = [k for k, ev in found.items() if ev]
     missing = [k for k in CHANNELS if k not in have]
-    need = profile.threshold("social_channels_min", 1)
+    need = profile.threshold("social_channels_min")
     evidence = [e for k in have for e in found[k]]
     details = {"found": have, "missing": missing}
     names = "、".join(CHANNELS[k].zh for k in have)

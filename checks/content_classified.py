@@ -13,7 +13,6 @@ from auditor.views.security import VETO_ARTICLE, VETO_DOCUMENT, stamps, text_sta
 
 
 ID = "content.classified"
-MAX_PAGES = 2000
 
 
 @check(
@@ -25,7 +24,9 @@ MAX_PAGES = 2000
     veto=True,
     weight=3,
     gatherers=("homepage", "pages", "attachments"),
-    settings={"max_attachments": Setting(20, "PDF/DOCX/TXT attachments whose first page is read for a 密级 stamp (one request each)")},
+    optional=("attachments",),  # the pages are judged without the attachments' text
+    settings={"max_pages": Setting(2000, "pages searched for a 密级 stamp at most"),
+              "max_attachments": Setting(20, "PDF/DOCX/TXT attachments whose first page is read for a 密级 stamp (one request each)")},
     gatherer_settings={"attachments": ('max_attachments',)},
     description=T("公开发布的网页上出现“绝密/机密/秘密★期限”“内部资料 注意保存”“此件不公开”等密级或不公开标志，"
                   "说明涉密或内部文件被公开发布，可能泄露国家秘密。正文中提到“机密”二字不算。",
@@ -37,8 +38,8 @@ MAX_PAGES = 2000
                   "approval and confidentiality review; report to the unit's secrecy office and, for state secrets, to "
                   "the secrecy administration (and 网信/公安 where needed)."),
 )
-def run(snap, profile):
-    limit = int(profile.check_setting(ID, "max_pages", MAX_PAGES))
+def run(snap, profile, settings):
+    limit = int(settings["max_pages"])
     found = []
     pages = 0
     for page in snap.html_pages():

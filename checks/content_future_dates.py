@@ -9,7 +9,7 @@ publish dates and are not read.
 import re
 from datetime import timedelta
 
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 from auditor.views.dates import meta_date, parse_date
 import auditor.views.security as security
 from auditor.views.security import VETO_ARTICLE, VETO_DOCUMENT
@@ -40,9 +40,10 @@ def labelled_publish_date(text: str):
     remediation=T("更正发布日期为实际发布日期，排查内容管理系统的日期设置与发布流程，杜绝为应付检查修改发稿日期。",
                   "Correct the date to the real publish date, check the CMS's date settings and publishing workflow, "
                   "and stop changing dates to pass inspections."),
+    settings={"grace_days": Setting(0, "days after the audit date (Beijing time) a publish date may lie before it counts as forged")},
 )
-def run(snap, profile):
-    grace = int(profile.check_setting(ID, "grace_days", 0))
+def run(snap, profile, settings):
+    grace = int(settings["grace_days"])
     limit = snap.as_of + timedelta(days=grace)
     found = []
     pages = dated = 0

@@ -6,13 +6,12 @@ names of the Party, the state and its organs (中华人民共合国) and wrong f
 lists live in the security data file (auditor/profiles/data/security.toml) with the date they
 were last checked; a user updates them there or points ``[security] data_file`` at a copy.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 import auditor.views.security as security
 from auditor.views.security import VETO_ARTICLE, VETO_DOCUMENT, checked_dates, data, misstatements
 
 
 ID = "content.serious-errors"
-MAX_PAGES = 2000
 KIND = {"leader": T("领导人姓名错误", "misspelt leader's name"), "formulation": T("规范表述错误", "wrong fixed formulation")}
 
 
@@ -31,10 +30,11 @@ KIND = {"leader": T("领导人姓名错误", "misspelt leader's name"), "formula
     remediation=T("立即更正错误表述并排查全站同类错误，落实“三审三校”发布审核制度；已造成负面影响的按规定报告。",
                   "Correct the text now, check the whole site for the same error and enforce the three-level review "
                   "before publishing; report as required where it caused harm."),
+    settings={"max_pages": Setting(2000, "pages whose text is searched for serious errors at most")},
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     d = data(profile)
-    limit = int(profile.check_setting(ID, "max_pages", MAX_PAGES))
+    limit = int(settings["max_pages"])
     found = []
     pages = 0
     for page in snap.html_pages():

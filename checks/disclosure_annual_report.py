@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
 
-from auditor.checking.view_settings import setting_list
 from auditor.checking.coverage import not_reached
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 from auditor.views.columns import page_items
 from auditor.views.dates import date_from_url, labelled_date, meta_date
 
@@ -143,12 +142,12 @@ def _column_side(snap, r: Report, own_words: list[str], other_words: list[str]) 
     return None
 
 
-def _deadline(profile, year: int) -> date:
+def _deadline(profile, settings, year: int) -> date:
     """When the report for ``year`` is due (published by this day of year + 1)."""
     if year < NEW_RULES_FROM:
         return date(year + 1, 3, 31)
     value = str(profile.get("deadlines.annual_report_deadline") or
-                profile.check_setting(ID, "deadline", "03-31"))
+                settings["deadline"])
     m = re.fullmatch(r"\s*(\d{1,2})-(\d{1,2})\s*", value)
     month, day = (int(m.group(1)), int(m.group(2))) if m else (3, 31)
     try:
@@ -254,18 +253,30 @@ def find_reports(snap, as_of, column_pages=()) -> list[Report]:
                   "并在年报栏目保留历年年报。",
                   "Publish last year's annual report by the 条例 Art. 49 deadline in the 2021 format and keep every year's report online."),
     gatherers=("homepage", "links"),
+    settings={
+        "keywords": Setting(COLUMN_KEYWORDS, "names of the 年报 column"),
+        "deadline": Setting("03-31", "the due date (MM-DD) when the profile gives no [deadlines] annual_report_deadline "
+                                     "(ministry 01-31, province/city 03-31, 条例 第四十九条 ✅)"),
+        "max_years_back": Setting(10, "earlier reports kept: years checked back from the due year"),
+        # Whose report: the deadline is judged on the site owner's own 年报. The most specific column
+        # name (ColumnName, breadcrumb, title) decides.
+        "own_columns": Setting(DEFAULT_OWN_COLUMNS, "a report listed in (or sitting in) a column named with one of "
+                                                    "these is the owner's"),
+        "other_columns": Setting(DEFAULT_OTHER_COLUMNS, "one under these is a department's or a lower unit's (evidence "
+                                                        "only), unless its title names the owner"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     as_of = snap.as_of
     root = disclosure_root(snap, profile)
-    columns = find_named(snap, profile, "annual_report", setting_list(profile, ID, "keywords", COLUMN_KEYWORDS),
+    columns = find_named(snap, profile, "annual_report", list(settings["keywords"]),
                          ["通知", "格式"], root)
     column_pages = [p for p in (html_page(snap, n.url) for n in columns[:3]) if p is not None]
     column = column_pages[0] if column_pages else None
     reports = find_reports(snap, as_of, column_pages)
     site = site_name(snap)
-    own_words = [label(w) for w in setting_list(profile, ID, "own_columns", DEFAULT_OWN_COLUMNS)]
-    other_words = [label(w) for w in setting_list(profile, ID, "other_columns", DEFAULT_OTHER_COLUMNS)]
+    own_words = [label(w) for w in settings["own_columns"]]
+    other_words = [label(w) for w in settings["other_columns"]]
     others = []
     sides = {id(r): _column_side(snap, r, own_words, other_words) for r in reports}
     owner = _owner_name(reports, sides, site)
@@ -285,16 +296,16 @@ def run(snap, profile):
     if any(r.own for r in reports):
         reports = [r for r in reports if r.own is not False]
 
-    last_deadline = _deadline(profile, as_of.year - 1)
+    last_deadline = _deadline(profile, settings, as_of.year - 1)
     due = as_of.year - 1 if as_of > last_deadline else as_of.year - 2
-    deadline = _deadline(profile, due)
+    deadline = _deadline(profile, settings, due)
     by_year: dict[int, list[Report]] = {}
     for r in reports:
         by_year.setdefault(r.year, []).append(r)
     for rs in by_year.values():
         rs.sort(key=lambda r: (r.own is not True, html_page(snap, r.url) is None, r.published is None))
 
-    max_back = int(profile.check_setting(ID, "max_years_back", 10))
+    max_back = int(settings["max_years_back"])
     earliest = max(min((y for y in by_year if y <= due), default=due), due - max_back + 1, 2008)
     window = list(range(earliest, due + 1))
     missing_old = [y for y in window if y != due and y not in by_year]
@@ -359,7 +370,7 @@ def run(snap, profile):
     else:
         problems_note = None
     older_late = [r.year for y in window if y != due for r in by_year.get(y, [])[:1]
-                  if r.published is not None and r.published > _deadline(profile, y)]
+                  if r.published is not None and r.published > _deadline(profile, settings, y)]
     if older_late:
         details["older_late"] = older_late
     # The six headings of the 2021 format, on the due report's page.

@@ -12,9 +12,8 @@ import re
 from datetime import timedelta
 
 from auditor.views.cache import view
-from auditor.checking.view_settings import setting_list
 from auditor.checking.coverage import not_reached
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 from auditor.views.columns import page_items
 from auditor.views.listing import says_empty
 
@@ -144,12 +143,19 @@ def _documents_with_index(snap, listings) -> list:
     remediation=T("在政府信息公开栏目发布政府信息公开目录，列明索引号、名称、内容概述、生成日期，并随信息发布动态更新。",
                   "Publish the disclosure catalogue with index number, name, summary and date, and update it as information is published."),
     gatherers=("homepage", "links"),
+    settings={
+        "keywords": Setting(KEYWORDS, "names of the 政府信息公开目录"),
+        "exclude": Setting(EXCLUDE, "words that make a page no catalogue"),
+        "stale_days": Setting(365, "2018 work points item 21 (目录 动态更新): newest entry older than this many days warns (🟡)"),
+        "require_summary": Setting(False, "内容概述 is a 第十二条 目录 field (✅), but many catalogues show it only on the "
+                                          "document page: true makes a catalogue list without a 内容概述 column a warning"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     as_of = snap.as_of
     root = disclosure_root(snap, profile)
-    keywords = setting_list(profile, ID, "keywords", KEYWORDS)
-    exclude = setting_list(profile, ID, "exclude", EXCLUDE)
+    keywords = list(settings["keywords"])
+    exclude = list(settings["exclude"])
     named = find_named(snap, profile, "catalogue", keywords, exclude, root)
 
     listings: list[Listing] = []
@@ -198,7 +204,7 @@ def run(snap, profile):
 
     best = max(listings, key=lambda lst: lst.score)
     ev = best.evidence()
-    stale_days = int(profile.check_setting(ID, "stale_days", 365))
+    stale_days = int(settings["stale_days"])
     details = {"url": best.page.final_url, "entries": len(best.entries), "total": best.total,
                "newest": best.newest.isoformat() if best.newest else None,
                "fields": sorted(best.header or {})}
@@ -225,7 +231,7 @@ def run(snap, profile):
         hard = [(zh, en) for zh, en in missing if zh != "内容概述"]
         if hard:
             problems.append(T(f"目录表头缺少{'、'.join(zh for zh, _ in hard)}", f"the catalogue lacks {', '.join(en for _, en in hard)}"))
-        if ("内容概述", "summary") in missing and profile.check_setting(ID, "require_summary", False):
+        if ("内容概述", "summary") in missing and settings["require_summary"]:
             problems.append(T("目录表头缺少内容概述", "the catalogue has no summary column"))
     if newest is not None and (as_of - newest) > timedelta(days=stale_days):
         problems.append(T(f"目录最新条目日期为 {newest.isoformat()}，已超过 {stale_days} 天未更新",

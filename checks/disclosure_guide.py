@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from auditor.checking.view_settings import setting_list
 from auditor.checking.coverage import not_reached
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
 from auditor.views.page_text import nfkc
 from auditor.views.disclosure import (GUIDE_EXCLUDE, GUIDE_KEYWORDS, clip, disclosure_root, find_named, html_page,
@@ -19,8 +18,6 @@ from auditor.views.disclosure import (GUIDE_EXCLUDE, GUIDE_KEYWORDS, clip, discl
 from auditor.checking.verdicts import dead_result, root_unknown
 
 ID = "disclosure.guide"
-KEYWORDS = GUIDE_KEYWORDS
-EXCLUDE = GUIDE_EXCLUDE
 MAX_CANDIDATES = 8
 
 # "电话（传真）：", "电话/传真：": a second label between the label and the number.
@@ -70,9 +67,9 @@ def elements_in(text: str) -> dict[str, str]:
     return found
 
 
-def _candidates(snap, profile, root):
-    keywords = setting_list(profile, ID, "keywords", KEYWORDS)
-    exclude = setting_list(profile, ID, "exclude", EXCLUDE)
+def _candidates(snap, profile, root, settings):
+    keywords = list(settings["keywords"])
+    exclude = list(settings["exclude"])
     named = find_named(snap, profile, "guide", keywords, exclude, root)
     return named, keywords
 
@@ -95,10 +92,15 @@ def _candidates(snap, profile, root):
     remediation=T("在政府信息公开栏目发布政府信息公开指南，补齐条例第十二条要求的各项内容，并及时更新。",
                   "Publish a disclosure guide in the 政府信息公开 column with every item 条例 Art. 12 lists, and keep it current."),
     gatherers=("homepage", "links"),
+    settings={
+        # 条例 第十二条 (✅ R-disclosure-guide)
+        "keywords": Setting(list(GUIDE_KEYWORDS), "the disclosure guide's names"),
+        "exclude": Setting(list(GUIDE_EXCLUDE), "words that mark other guides"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     root = disclosure_root(snap, profile)
-    named, _ = _candidates(snap, profile, root)
+    named, _ = _candidates(snap, profile, root, settings)
     if not named:
         if not root.crawled:
             return root_unknown(root, T("是否发布了政府信息公开指南", "disclosure guide"), snap)
@@ -124,7 +126,7 @@ def run(snap, profile):
         for link in page.links:
             if link.tag == "a" and "指南" in link.text and link.url != page.url and len(pages) < 4:
                 sub = html_page(snap, link.url)
-                if sub is not None and all(sub is not p for p in pages) and not any(x in link.text for x in EXCLUDE):
+                if sub is not None and all(sub is not p for p in pages) and not any(x in link.text for x in settings["exclude"]):
                     pages.append(sub)
         for p in pages:
             if is_thin(p):

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-from auditor.checking.view_settings import setting_list
 from auditor.checking.coverage import not_reached
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
 from auditor.views.page_text import link_state, nfkc
 from auditor.views.disclosure import (GUIDE_EXCLUDE, GUIDE_KEYWORDS, clip, disclosure_root, find_named, html_page,
@@ -128,11 +127,15 @@ def _channels(snap, page) -> dict:
                   "Offer an online application form or a downloadable form and a postal address; the form asks for the "
                   "applicant's name, ID, contact details, a description of the information and how to receive it."),
     gatherers=("homepage", "links"),
+    settings={
+        "keywords": Setting(KEYWORDS, "names of the 依申请公开 page"),
+        "exclude": Setting(EXCLUDE, "words that make a page no 依申请公开 page"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     root = disclosure_root(snap, profile)
-    keywords = setting_list(profile, ID, "keywords", KEYWORDS)
-    exclude = setting_list(profile, ID, "exclude", EXCLUDE)
+    keywords = list(settings["keywords"])
+    exclude = list(settings["exclude"])
     named = find_named(snap, profile, "on_request", keywords, exclude, root)
 
     pages, not_read = [], []

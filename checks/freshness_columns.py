@@ -10,12 +10,11 @@ the profile's [columns.named]. 空白栏目 are freshness.empty-columns' busines
 一级栏目 is approximated by "linked from the homepage" (crawl depth <= 1); the profile
 can say ``first_level = "any"`` (the 2015 wording, no 一级) or mark a named column.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
 from auditor.views.freshness import NAME_SOURCES, class_title, fresh_columns
 
 ID = "freshness.columns"
-DEFAULT_POLICY_WORDS = ["政策文件", "规范性文件", "政府文件", "规章", "政府令"]
 
 
 @check(
@@ -42,19 +41,30 @@ DEFAULT_POLICY_WORDS = ["政策文件", "规范性文件", "政府文件", "规�
                   "policy-file column (2019: −5 points) is a warning. Undated items count as not updated."),
     remediation=T("及时更新所列超期栏目；确已停止更新的栏目应整合或下线，不再保留在网站上；为每条信息注明发布时间。",
                   "Update the stale columns listed; merge or retire columns that are no longer maintained; date every item."),
+    settings={
+        "undated_counts_stale": Setting(True, "2015 普查: \"未注明信息发布时间的视为不更新\" (✅)"),
+        "first_level": Setting("homepage", "一级栏目 (2019 wording for 通知公告/政策文件): \"homepage\" = linked from the "
+                                           "homepage (crawl depth <= first_level_max_depth); \"any\" = every column "
+                                           "(the 2015 wording has no 一级)"),
+        "first_level_max_depth": Setting(1, "how deep a 一级栏目 may sit (clicks from the homepage)"),
+        "key_classes": Setting(["news", "notice_policy"], "column classes counted by veto rule (1)"),
+        "first_level_classes": Setting(["notice_policy"], "… and those of them that count only as 一级栏目"),
+        "policy_file_keywords": Setting(["政策文件", "规范性文件", "政府文件", "规章", "政府令"],
+                                        "names of 政策文件类 columns (2019 扣分: 一级栏目 6 months without update −5 → warning)"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     as_of = snap.as_of
     cols = fresh_columns(snap, profile)
-    undated_stale = bool(profile.check_setting(ID, "undated_counts_stale", True))
-    first_level_mode = str(profile.check_setting(ID, "first_level", "homepage"))
-    first_level_depth = int(profile.check_setting(ID, "first_level_max_depth", 1))
-    key_classes = set(profile.check_setting(ID, "key_classes", ["news", "notice_policy"]))
-    first_level_classes = set(profile.check_setting(ID, "first_level_classes", ["notice_policy"]))
-    policy_words = list(profile.check_setting(ID, "policy_file_keywords", DEFAULT_POLICY_WORDS))
-    fail_key = int(profile.threshold("columns_stale_key_fail", 5))
-    fail_all = int(profile.threshold("columns_stale_all_fail", 10))
-    warn_above = int(profile.threshold("columns_stale_warn_above", 6))
+    undated_stale = bool(settings["undated_counts_stale"])
+    first_level_mode = str(settings["first_level"])
+    first_level_depth = int(settings["first_level_max_depth"])
+    key_classes = set(settings["key_classes"])
+    first_level_classes = set(settings["first_level_classes"])
+    policy_words = list(settings["policy_file_keywords"])
+    fail_key = int(profile.threshold("columns_stale_key_fail"))
+    fail_all = int(profile.threshold("columns_stale_all_fail"))
+    warn_above = int(profile.threshold("columns_stale_warn_above"))
 
     classified = [c for c in cols if c.klass and c.max_age_days]
     if not classified:

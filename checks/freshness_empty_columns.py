@@ -37,8 +37,8 @@ ID = "freshness.empty-columns"
 )
 def run(snap, profile):
     cols = [c for c in fresh_columns(snap, profile) if not _is_search(c.url, c.name)]
-    fail_at = int(profile.threshold("columns_blank_fail", 5))
-    warn_above = int(profile.threshold("columns_blank_warn_above", 2))
+    fail_at = int(profile.threshold("columns_blank_fail"))
+    warn_above = int(profile.threshold("columns_blank_warn_above"))
     if not cols:
         return Result.unknown(T("未找到栏目列表页面，无法判断是否存在空白栏目；可在检查配置 [columns.named] 中指定栏目",
                                 "no column pages were found; name the columns in the profile ([columns.named])"))

@@ -8,7 +8,7 @@ warning) is a warning. Undated items count as not updated (2015 普查: 未注�
 """
 from datetime import timedelta
 
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
 from auditor.views.page_text import homepage_is_thin
 from auditor.views.freshness import (DATE_SOURCES, FUTURE_GRACE_DAYS, Dated, is_article_page, page_date,
@@ -38,16 +38,21 @@ SHOWN = 5
                   "on all second-level pages."),
     remediation=T("首页要闻、通知公告等栏目应及时更新（至少两周内有新信息），并为每条信息注明发布时间。",
                   "Publish new items on the homepage at least every two weeks and date every item."),
+    settings={
+        "portal_min_dated": Setting(3, "fewer dated items than this on the homepage: it is a navigation portal, judged "
+                                       "on all second-level pages (2019: \"所有二级页面无信息更新的\")"),
+        "undated_counts_stale": Setting(True, "2015 普查: \"未注明信息发布时间的视为不更新\" (✅)"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     page = snap.homepage
     if page is None or not page.is_html or not page.ok:
         return Result.unknown(T("首页未能打开，无法判断更新情况", "the homepage could not be read"))
     as_of = snap.as_of
-    stale_days = int(profile.threshold("homepage_stale_days", 14))
-    warn_days = int(profile.threshold("homepage_warn_days", 10))
-    portal_min = int(profile.check_setting(ID, "portal_min_dated", 3))
-    undated_stale = bool(profile.check_setting(ID, "undated_counts_stale", True))
+    stale_days = int(profile.threshold("homepage_stale_days"))
+    warn_days = int(profile.threshold("homepage_warn_days"))
+    portal_min = int(settings["portal_min_dated"])
+    undated_stale = bool(settings["undated_counts_stale"])
 
     items = [i for i in resolve_items(snap, page)]
     dated = [i for i in items if i.state == "dated"]

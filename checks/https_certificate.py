@@ -10,9 +10,9 @@ Judged on what the server presents (the ``tls`` gatherer parses the DER it sent)
   does not count);
 * it must be valid now; ``warn_days`` (30) or fewer days left warns.
 """
-from auditor.checking.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, Setting, T, check
 
-from auditor.checking.network import HTTPS_CLAUSE, facts, na_without_https, not_gathered
+from auditor.checking.network import HTTPS_CLAUSE, na_without_https
 
 ID = "https.certificate"
 
@@ -52,11 +52,10 @@ def _trust_text(t: dict | None) -> tuple[str, str]:
     remediation=T("向受信任的 CA 申请与网站域名匹配的证书，服务器配置完整证书链（含中间证书），并在到期前及时续期（建议自动续期）。",
                   "Get a certificate for the site's names from a trusted CA, serve the full chain (intermediates "
                   "included) and renew it before it expires (automate renewal)."),
+    settings={"warn_days": Setting(30, "days left below which an otherwise valid certificate warns")},
 )
-def run(snap, profile):
-    data = facts(snap, "tls")
-    if data is None:
-        return not_gathered("tls")
+def run(snap, profile, settings):
+    data = snap.facts["tls"]  # the runner says unknown when it was not gathered
     early = na_without_https(data)
     if early is not None:
         return early
@@ -65,7 +64,7 @@ def run(snap, profile):
         why = data.get("certificate_error") or data.get("handshake_error") or "no certificate read"
         return Result.unknown(T(f"未能读取网站证书（{why}），无法判断", f"the certificate could not be read ({why})"))
     host = data.get("host")
-    warn_days = float(profile.check_setting(ID, "warn_days", 30))
+    warn_days = float(settings["warn_days"])
     days = cert["days_left"]
     names = ", ".join(cert.get("san_dns") or cert.get("san_ip") or []) or "（无 SAN）"
     td, tx = data.get("trust_default"), data.get("trust_extra")

@@ -6,9 +6,9 @@ HSTS off). Not applicable without HTTPS.
 """
 import re
 
-from auditor.checking.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, Setting, T, check
 
-from auditor.checking.network import HTTPS_CLAUSE, facts, https_record, not_gathered
+from auditor.checking.network import HTTPS_CLAUSE, https_record
 
 ID = "https.hsts"
 _MAX_AGE = re.compile(r"""(?:^|;)\s*max-age\s*=\s*"?(\d+)"?\s*(?:;|$)""", re.I)
@@ -28,18 +28,17 @@ _MAX_AGE = re.compile(r"""(?:^|;)\s*max-age\s*=\s*"?(\d+)"?\s*(?:;|$)""", re.I)
     remediation=T("在 HTTPS 响应中添加 Strict-Transport-Security: max-age=31536000（确认全站及子域支持 HTTPS 后可加 includeSubDomains）。",
                   "Send Strict-Transport-Security: max-age=31536000 on HTTPS responses (add includeSubDomains once "
                   "every subdomain serves HTTPS)."),
+    settings={"min_max_age": Setting(31536000, "least Strict-Transport-Security max-age (seconds) that passes; shorter warns (internet.nl: one year)")},
 )
-def run(snap, profile):
-    data = facts(snap, "https")
-    if data is None:
-        return not_gathered("https")
+def run(snap, profile, settings):
+    data = snap.facts["https"]  # the runner says unknown when it was not gathered
     rec, early = https_record(data)
     if early is not None:
         return early
     if rec["status"] is None or rec["status"] >= 400 or not rec["final_url"].startswith("https://"):
         return Result.not_applicable(T("网站未正常提供 HTTPS，HSTS 无从谈起（见 https.enabled）",
                                        "the site is not served over HTTPS (see https.enabled)"))
-    need = int(profile.check_setting(ID, "min_max_age", 31536000))
+    need = int(settings["min_max_age"])
     value = (rec.get("headers") or {}).get("strict-transport-security")
     ev = [Evidence(rec["final_url"], f"Strict-Transport-Security: {value}" if value else "（无 Strict-Transport-Security 响应头）",
                    T("HTTPS 首页响应头", "HTTPS homepage response header"))]

@@ -8,7 +8,7 @@ Not applicable when the site serves no HTTP (only HTTPS) or no HTTPS (https.enab
 """
 from auditor.checking.check import Evidence, Result, T, check
 
-from auditor.checking.network import HTTPS_CLAUSE, facts, not_gathered, state_result
+from auditor.checking.network import HTTPS_CLAUSE, state_result
 
 ID = "https.redirect"
 
@@ -26,9 +26,7 @@ ID = "https.redirect"
                   "Configure a 301 redirect from HTTP to HTTPS (same host name) on the web server or CDN."),
 )
 def run(snap, profile):
-    data = facts(snap, "https")
-    if data is None:
-        return not_gathered("https")
+    data = snap.facts["https"]  # the runner says unknown when it was not gathered
     early = state_result(data)
     if early is not None:
         return early

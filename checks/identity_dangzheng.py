@@ -6,7 +6,7 @@ The mark is a script (``dcs.conac.cn/js/…/CA….js``) that draws it, or a link
 """
 import re
 
-from auditor.checking.check import Clause, Result, T, check
+from auditor.checking.check import Clause, Result, Setting, T, check
 from auditor.network.urls import host_of
 
 from auditor.views.page_text import (commented_hits, find_markers, footer_evidence, homepage_is_thin,
@@ -53,8 +53,9 @@ def _colour(snap, markers):
     remediation=T("按中央机构编制委员会办公室要求，在全站页面底部放置党政机关网站标识代码（dcs.conac.cn 提供的脚本）。",
                   "Add the conac.cn mark script (from dcs.conac.cn) to the footer of every page."),
     gatherers=("homepage",),
+    settings={"missing": Setting("warn", "how an absent item is judged: \"fail\" or \"warn\" (🟡/❓ requirements default to warn)")},
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     page = snap.homepage
     markers = find_markers(snap, profile.keywords("dangzheng_markers"))
     conac = [m for m in markers if not is_text_marker(m.needle)]
@@ -87,6 +88,6 @@ def run(snap, profile):
                                "the conac.cn mark is commented out in the homepage source"), commented[:1])
     if homepage_is_thin(snap):
         return thin_unknown(T("党政机关网站标识", "conac.cn mark"))
-    return missing_result(missing_status(profile, ID, "warn"),
+    return missing_result(missing_status(settings),
                           T("首页未找到党政机关网站标识（conac.cn）", "no conac.cn mark on the homepage"),
                           [footer_evidence(page)])

@@ -7,7 +7,7 @@ an included script or live in a frame: all of these are searched.
 """
 import re
 
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
 from auditor.views.page_text import (clean_name, compact, find_sponsors, footer_evidence, footer_sources,
                                      homepage_is_thin, homepage_links, search_sources)
@@ -44,8 +44,9 @@ COPYRIGHT = re.compile(r"(?:版权所有|Copyright)\s*(?:©|\(c\))?\s*(?:\d{4}(?
     remediation=T("在全站页面底部功能区写明“主办单位：XX”及联系电话、地址等联系方式。",
                   "Name the 主办单位 and give a phone number/address in the footer of every page."),
     gatherers=("homepage",),
+    settings={"missing": Setting("fail", "how an absent item is judged: \"fail\" or \"warn\"")},
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     page = snap.homepage
     sponsors = find_sponsors(snap, profile.keywords("sponsor_labels") or DEFAULT_SPONSOR)
     contacts = [h for h in search_sources(footer_sources(snap), CONTACT) if h.visible]
@@ -88,6 +89,6 @@ def run(snap, profile):
     if has_contact:
         return Result.warned(T("页面底部有联系方式，但未写明主办单位", "the footer gives contact details but no 主办单位"),
                              ev + [footer_evidence(page)], **details)
-    return missing_result(missing_status(profile, ID, "fail"),
+    return missing_result(missing_status(settings),
                           T("页面底部既未写明主办单位，也没有联系方式", "the footer names no sponsor and gives no contact details"),
                           [footer_evidence(page)])

@@ -6,7 +6,7 @@ script; all are matched after NFKC folding.
 """
 import re
 
-from auditor.checking.check import Clause, Result, T, check
+from auditor.checking.check import Clause, Result, Setting, T, check
 
 from auditor.views.page_text import footer_evidence, homepage_is_thin, search_homepage
 from auditor.checking.verdicts import missing_result, missing_status, thin_unknown
@@ -31,8 +31,9 @@ ID = "identity.icp"
     remediation=T("在全站页面底部功能区标明 ICP 备案编号，并链接到 https://beian.miit.gov.cn/。",
                   "Show the ICP number in the footer of every page, linked to beian.miit.gov.cn."),
     gatherers=("homepage",),
+    settings={"missing": Setting("fail", "how an absent item is judged: \"fail\" or \"warn\"")},
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     hits = search_homepage(snap, ICP)
     visible = [h for h in hits if h.visible]
     if visible:
@@ -49,7 +50,7 @@ def run(snap, profile):
     if homepage_is_thin(snap):
         return thin_unknown(T("ICP 备案编号", "ICP number"))
     home = snap.homepage
-    return missing_result(missing_status(profile, ID, "fail"),
+    return missing_result(missing_status(settings),
                           T("首页未找到 ICP 备案编号", "no ICP registration number on the homepage"),
                           [footer_evidence(home)])
 

@@ -3,7 +3,7 @@
 Names are matched case-insensitively (real sites write ``sitename``, ``SITENAME``),
 but a spelling other than the specification's CamelCase is reported.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 from auditor.network.urls import host_of, site_key
 
 from auditor.views.page_text import nfkc
@@ -38,10 +38,12 @@ def _domain(value: str) -> str:
                   "Add SiteName, SiteDomain and SiteIDCode meta tags (canonical spelling; SiteDomain = the real host) "
                   "to every page's <head>."),
     gatherers=("homepage",),
+    settings={"spelling": Setting("warn", "non-canonical tag spelling (sitename for SiteName): \"warn\", or \"note\" "
+                                           "to only mention it")},
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     page = snap.homepage
-    spelling_status = str(profile.check_setting(ID, "spelling", "warn"))
+    spelling_status = str(settings["spelling"])
     names = {}
     for n in page.facts.meta_names:
         names.setdefault(n.lower(), n)

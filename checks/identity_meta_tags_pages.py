@@ -11,13 +11,10 @@ are identity.meta-tags.
 """
 import re
 
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 from auditor.views.columns import MIN_DATED_ITEMS, columns_of, is_pagination, page_items
 
 ID = "identity.meta-tags-pages"
-DEFAULT_COLUMN_TAGS = ["ColumnName", "ColumnType"]
-DEFAULT_ARTICLE_TAGS = ["ArticleTitle", "PubDate", "ContentSource"]
-DEFAULT_PUBDATE = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"
 MAX_EXAMPLES = 8
 
 
@@ -87,13 +84,19 @@ def _pages(snap, profile):
                   "Add the column tags to column-page templates and the content tags (PubDate as YYYY-MM-DD HH:MM) to "
                   "article templates, old templates included."),
     gatherers=("pages",),
+    settings={
+        # 发展指引 网页标签 (🟡 R-meta-tags-pages)
+        "column_tags": Setting(["ColumnName", "ColumnType"], "tags required on column pages"),
+        "article_tags": Setting(["ArticleTitle", "PubDate", "ContentSource"], "tags required on article pages"),
+        "pubdate_format": Setting(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$", "PubDate format (YYYY-MM-DD HH:MM); \"\" to skip the format test"),
+    },
 )
-def run(snap, profile):
-    col_tags = profile.check_setting(ID, "column_tags", DEFAULT_COLUMN_TAGS)
-    art_tags = profile.check_setting(ID, "article_tags", DEFAULT_ARTICLE_TAGS)
-    fmt = profile.check_setting(ID, "pubdate_format", DEFAULT_PUBDATE)
+def run(snap, profile, settings):
+    col_tags = settings["column_tags"]
+    art_tags = settings["article_tags"]
+    fmt = settings["pubdate_format"]
     pubdate = re.compile(fmt) if fmt else None
-    need = profile.threshold("meta_tags_pages_min_coverage", 1.0)
+    need = profile.threshold("meta_tags_pages_min_coverage")
     col_pages, art_pages = _pages(snap, profile)
     if not col_pages and not art_pages:
         return Result.unknown(T("未找到栏目页或文章页（没有带日期的信息列表），无法检查栏目、内容类网页标签",

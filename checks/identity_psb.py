@@ -6,7 +6,7 @@ has 14 digits.
 """
 import re
 
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 from auditor.network.urls import host_of
 
 from auditor.views.page_text import footer_evidence, homepage_is_thin, homepage_links, search_homepage
@@ -35,8 +35,9 @@ DEFAULT_PATHS = ["/portal/registersysteminfo", "recordcode="]
                   "并链接到 https://beian.mps.gov.cn/ 的备案信息页面。",
                   "Show the 公网安备 number in every page footer, linked to its record on beian.mps.gov.cn."),
     gatherers=("homepage",),
+    settings={"missing": Setting("warn", "how an absent item is judged: \"fail\" or \"warn\" (🟡/❓ requirements default to warn)")},
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     page = snap.homepage
     hosts = profile.keywords("psb_link_hosts") or DEFAULT_HOSTS
     paths = [p.lower() for p in (profile.keywords("psb_link_paths") or DEFAULT_PATHS)]
@@ -72,6 +73,6 @@ def run(snap, profile):
                                "but does not show the number as text"), ev_links, linked=True)
     if homepage_is_thin(snap):
         return thin_unknown(T("公安机关备案号", "public security registration number"))
-    return missing_result(missing_status(profile, ID, "warn"),
+    return missing_result(missing_status(settings),
                           T("首页未找到公安机关备案号（公网安备）", "no 公网安备 number on the homepage"),
                           [footer_evidence(page)])

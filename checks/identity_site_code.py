@@ -9,7 +9,7 @@ The code appears in three places that should agree: the footer ("网站标识码
 """
 import re
 
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
 from auditor.views.page_text import (PROVINCE_PREFIXES, footer_evidence, homepage_is_thin, jiucuo_sitecodes,
                                      label_pattern, nfkc, search_sources, site_code_kind)
@@ -63,8 +63,9 @@ def _kind_problem(code, want):
                   "Show “网站标识码：…” in the footer of every page and use the same code in the "
                   "SiteIDCode meta tag and the 找错 script."),
     gatherers=("homepage",),
+    settings={"missing": Setting("fail", "how an absent item is judged: \"fail\" or \"warn\"")},
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     page = snap.homepage
     labels = profile.keywords("site_code_labels") or DEFAULT_LABELS
     want = str(profile.get("identity.site_code_kind", "") or "").lower()
@@ -94,7 +95,7 @@ def run(snap, profile):
                                  [footer[0][1].evidence()], **details)
         if homepage_is_thin(snap):
             return thin_unknown(T("网站标识码", "site identification code"))
-        return missing_result(missing_status(profile, ID, "fail"),
+        return missing_result(missing_status(settings),
                               T("首页未找到网站标识码（页面底部、SiteIDCode 标签、找错脚本均无）",
                                 "no site code on the homepage (footer, SiteIDCode meta, 找错 script)"),
                               [footer_evidence(page)])

@@ -10,7 +10,7 @@ from auditor.checking.coverage import not_reached
 
 from auditor.views.page_text import homepage_is_thin
 from auditor.checking.verdicts import thin_unknown
-from auditor.checking.view_settings import letter_settings
+from auditor.checking.view_settings import LETTER_SETTINGS, letter_settings
 from auditor.views.letters import BOARD_ID, channel_pages, find_channels, interaction_column
 
 
@@ -33,8 +33,9 @@ from auditor.views.letters import BOARD_ID, channel_pages, find_channels, intera
                   "Offer a consultation channel (leader's mailbox, online consultation) with a letter form on the "
                   "homepage and in the 互动交流 column."),
     gatherers=("homepage", "links"),
+    settings=LETTER_SETTINGS[BOARD_ID],
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     home = snap.homepage
     if home is None or home.facts is None:
         return Result.unknown(T("首页未能抓取，无法判断", "the homepage was not read"))

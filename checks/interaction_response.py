@@ -10,18 +10,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
-from auditor.checking.view_settings import letter_settings
+from auditor.checking.view_settings import LETTER_SETTINGS, letter_settings
 from auditor.views.letters import (RESPONSE_ID, channel_pages, find_channels, interaction_column, letters_of,
                                    median, working_days)
 
-DEFAULTS = {"veto_unanswered_days": 90, "window_days": 365, "no_reply_warn_days": 60, "reply_working_days": 3,
-            "evidence_letters": 8}
-
-
-def _setting(profile, key):
-    return int(profile.check_setting(RESPONSE_ID, key, DEFAULTS[key]))
 
 
 def _ev(letter, as_of, note: T) -> Evidence:
@@ -57,13 +51,24 @@ def _ev(letter, as_of, note: T) -> Evidence:
                   "Answer every letter promptly (well within 3 months) and publish the answer with its date; keep "
                   "answers flowing and publish statistics on letters received and answered."),
     gatherers=("links",),
+    settings={
+        **LETTER_SETTINGS[RESPONSE_ID],
+        # 2019 互动回应差 veto (✅ R-veto-unanswered-letters)
+        "veto_unanswered_days": Setting(90, "a valid letter posted within window_days, unanswered (or answered) after "
+                                            "more than this many days, is the veto"),
+        "window_days": Setting(365, "letters posted within this many days before the audit are judged"),
+        "no_reply_warn_days": Setting(60, "2019 扣分 (✅, quoted in an official 2019 self-check): no new 留言答复 in "
+                                          "this many days warns"),
+        "reply_working_days": Setting(3, "answer within N working days (辽宁 rule ✅, 国办 ❓): reported for information only"),
+        "evidence_letters": Setting(8, "answered letters shown as evidence at most"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     as_of = snap.as_of
-    veto_days = _setting(profile, "veto_unanswered_days")
-    window = _setting(profile, "window_days")
-    warn_days = _setting(profile, "no_reply_warn_days")
-    wd_rule = _setting(profile, "reply_working_days")
+    veto_days = int(settings["veto_unanswered_days"])
+    window = int(settings["window_days"])
+    warn_days = int(settings["no_reply_warn_days"])
+    wd_rule = int(settings["reply_working_days"])
     where = letter_settings(profile)
     scan = letters_of(snap, profile, where)
     letters = [l for l in scan.letters if l.valid and l.asked is not None]
@@ -109,7 +114,7 @@ def run(snap, profile):
     }
     worst_answered = sorted((l for l in recent if l.latency() is not None and l not in late),
                             key=lambda l: -l.latency())
-    limit = _setting(profile, "evidence_letters")
+    limit = int(settings["evidence_letters"])
     ev = [_ev(l, as_of, T(f"超过{veto_days}天未答复", f"unanswered > {veto_days} days"))
           for l in sorted(overdue, key=lambda l: l.asked)]
     ev += [_ev(l, as_of, T(f"答复用时超过{veto_days}天", f"answered after > {veto_days} days"))

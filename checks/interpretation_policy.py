@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.checking.view_settings import setting_list
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 from auditor.views.columns import is_pagination, page_items
 
 from auditor.views.page_text import nfkc
@@ -72,11 +71,16 @@ def _is_interp(text: str) -> bool:
     remediation=T("为重要政策文件同步发布解读，并在政策文件页面与解读页面之间相互链接。",
                   "Publish a 解读 with each major policy and link the policy and its 解读 to each other."),
     gatherers=("homepage", "links"),
+    settings={
+        "min_share": Setting(0.5, "share of the policy documents crawled that must have a 解读 (🟡: not every 政策文件 needs one)"),
+        "policy_keywords": Setting(POLICY_KEYWORDS, "names of 政策文件 columns"),
+        "interpretation_keywords": Setting(INTERP_KEYWORDS, "names of 解读 columns"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     as_of = snap.as_of
     root = disclosure_root(snap, profile)
-    columns = find_named(snap, profile, "policy", setting_list(profile, ID, "policy_keywords", POLICY_KEYWORDS),
+    columns = find_named(snap, profile, "policy", list(settings["policy_keywords"]),
                          ["解读", "图解", "废止", "征集", "征求"], root)
     if not columns:
         return Result.not_applicable(T("未找到政策文件栏目（可在检查配置中指定 [disclosure.pages] policy）",
@@ -108,7 +112,7 @@ def run(snap, profile):
 
     # The 解读: column items and pages whose title says 解读.
     interp_columns = {n.url for n in find_named(snap, profile, "interpretation",
-                                                  setting_list(profile, ID, "interpretation_keywords", INTERP_KEYWORDS),
+                                                  list(settings["interpretation_keywords"]),
                                                   [], root)}
     interp_titles: dict[str, str] = {}
     interp_pages = []
@@ -168,7 +172,7 @@ def run(snap, profile):
             if core in label(nfkc(ititle)) or (len(icore) >= 6 and icore in label(nfkc(policies[url]))):
                 linked[url] = ("解读标题注明该文件", iurl)
 
-    min_share = float(profile.check_setting(ID, "min_share", 0.5))
+    min_share = float(settings["min_share"])
     share = len(linked) / len(policies)
     unlinked = [t for u, t in policies.items() if u not in linked]
     ev = [n.evidence(T("政策文件栏目", "policy column")) for _p, n in lists[:2]]

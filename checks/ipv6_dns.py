@@ -7,10 +7,10 @@ cannot be reached from the internet: they fail, unless the audit runs against it
 own resolver (``--dns-server``/``--resolve``: a staging or internal network), where
 they are accepted with a note (profile ``allow_non_global``: auto, yes, no).
 """
-from auditor.checking.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, Setting, T, check
 from auditor.network.resolve import is_global_v6
 
-from auditor.checking.network import IPV6_CLAUSE, facts, not_gathered, state_result
+from auditor.checking.network import IPV6_CLAUSE, state_result
 
 ID = "ipv6.dns"
 
@@ -29,11 +29,10 @@ ID = "ipv6.dns"
     remediation=T("在权威 DNS 为网站域名添加 AAAA 记录（或由 CDN/云服务商开通 IPv6 并配置 CNAME），确保解析出公网 IPv6 地址。",
                   "Add AAAA records for the site's names (or enable IPv6 at the CDN and point a CNAME at it), "
                   "resolving to public IPv6 addresses."),
+    settings={"allow_non_global": Setting("auto", "AAAA addresses that are not global unicast (::1, fc00::/7, fe80::/10 …): \"auto\" accepts them when the audit uses its own resolver (--dns-server/--resolve: staging or internal network); \"yes\"; \"no\"")},
 )
-def run(snap, profile):
-    data = facts(snap, "dns")
-    if data is None:
-        return not_gathered("dns")
+def run(snap, profile, settings):
+    data = snap.facts["dns"]  # the runner says unknown when it was not gathered
     early = state_result(data)
     if early is not None:
         return early
@@ -41,7 +40,7 @@ def run(snap, profile):
         return Result.unknown(T(f"DNS 查询失败（{data.get('resolver')}）：{data.get('error')}，无法判断",
                                 f"DNS queries failed ({data.get('resolver')}): {data.get('error')}"),
                               resolver=data.get("resolver"))
-    allow = str(profile.check_setting(ID, "allow_non_global", "auto")).lower()
+    allow = str(settings["allow_non_global"]).lower()
     own_resolver = data.get("resolver", "").startswith("DNS server") or bool(data.get("pins"))
     accept_local = allow == "yes" or (allow == "auto" and own_resolver)
     ev, missing, local_only, notes = [], [], [], []

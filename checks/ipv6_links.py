@@ -12,7 +12,7 @@ reported (``skylight``: warn, fail or note).
 """
 from auditor.checking.check import Evidence, Result, Setting, T, check
 
-from auditor.checking.network import IPV6_LINKS_CLAUSE, facts, not_gathered, pct, state_result
+from auditor.checking.network import IPV6_LINKS_CLAUSE, pct, state_result
 
 ID = "ipv6.links"
 
@@ -51,9 +51,7 @@ def rate(records: list[dict]) -> tuple[float | None, int, int]:
                   "serve embedded images, scripts and styles from IPv6-capable hosts to close the 'skylights'."),
 )
 def run(snap, profile, settings):
-    data = facts(snap, "ipv6")
-    if data is None:
-        return not_gathered("ipv6")
+    data = snap.facts["ipv6"]  # the runner says unknown when it was not gathered
     early = state_result(data)
     if early is not None:
         return early

@@ -4,9 +4,9 @@ As internet.nl judges it: at least two name servers of the zone have AAAA record
 (profile ``min_ipv6_nameservers``), and every IPv6 address of a name server answers
 a DNS query for the zone over IPv6 (SERVFAIL/REFUSED or silence fail).
 """
-from auditor.checking.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, Setting, T, check
 
-from auditor.checking.network import IPV6_CLAUSE, facts, not_gathered, state_result
+from auditor.checking.network import IPV6_CLAUSE, state_result
 
 ID = "ipv6.ns"
 
@@ -26,11 +26,10 @@ ID = "ipv6.ns"
                   "使用云解析的，开通其 IPv6 解析服务。",
                   "Give the authoritative name servers IPv6 addresses (AAAA and glue at the parent) and make sure "
                   "they answer over IPv6; with a hosted DNS, enable its IPv6 service."),
+    settings={"min_ipv6_nameservers": Setting(2, "name servers with AAAA records required (internet.nl asks for two)")},
 )
-def run(snap, profile):
-    data = facts(snap, "nameservers")
-    if data is None:
-        return not_gathered("nameservers")
+def run(snap, profile, settings):
+    data = snap.facts["nameservers"]  # the runner says unknown when it was not gathered
     early = state_result(data)
     if early is not None:
         return early
@@ -40,7 +39,7 @@ def run(snap, profile):
     if not zone or not servers:
         return Result.unknown(T(f"未能查到网站所在域的域名服务器（{data.get('zone_error')}），无法判断",
                                 f"the zone's name servers could not be found ({data.get('zone_error')})"))
-    need = int(profile.check_setting(ID, "min_ipv6_nameservers", 2))
+    need = int(settings["min_ipv6_nameservers"])
     with_v6 = [s for s in servers if s.get("aaaa")]
     silent = []
     ev = []

@@ -12,7 +12,7 @@ passes when the IPv6 copy is as close to it as that, within 5 points.
 """
 from auditor.checking.check import Evidence, Result, Setting, T, check
 
-from auditor.checking.network import IPV6_CLAUSE, facts, not_gathered, pct, state_result
+from auditor.checking.network import IPV6_CLAUSE, pct, state_result
 
 ID = "ipv6.parity"
 # A page that differs from itself between two IPv4 loads: IPv6 may differ this much more.
@@ -51,9 +51,7 @@ def _desc(rec: dict) -> str:
                   "placeholder or redirect for IPv6."),
 )
 def run(snap, profile, settings):
-    data = facts(snap, "ipv6")
-    if data is None:
-        return not_gathered("ipv6")
+    data = snap.facts["ipv6"]  # the runner says unknown when it was not gathered
     early = state_result(data)
     if early is not None:
         return early

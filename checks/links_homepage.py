@@ -7,7 +7,7 @@ refused connections are *confirmed* dead (开普云 counts 404/403 as confirmed)
 timeouts, 5xx, TLS errors and rate limits are *suspect* and reported apart.
 Links that were not checked (robots.txt, caps) are counted, never taken as dead.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
 from auditor.views.page_text import DEAD_STATUSES_DEFAULT, checkable_links, judge_link, link_label
 
@@ -33,13 +33,18 @@ ID = "links.homepage"
     remediation=T("逐一修复或删除首页上的不可用链接；外部链接失效时及时更新地址或撤下；建立链接定期巡检机制。",
                   "Fix or remove each dead homepage link; update or drop dead external links; check links regularly."),
     gatherers=("homepage", "links"),
+    settings={
+        "dead_statuses": Setting(list(DEAD_STATUSES_DEFAULT), "HTTP statuses counted as confirmed dead (the monitoring "
+                                                                 "vendor: 404/403; 410 Gone added)"),
+        "include_external": Setting(True, "check links to other sites too"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     page = snap.homepage
-    dead_statuses = tuple(int(s) for s in profile.check_setting(ID, "dead_statuses", DEAD_STATUSES_DEFAULT))
-    include_external = bool(profile.check_setting(ID, "include_external", True))
-    fail_at = profile.threshold("homepage_dead_links_fail", 1)
-    warn_at = profile.threshold("homepage_suspect_links_warn", 1)
+    dead_statuses = tuple(int(s) for s in settings["dead_statuses"])
+    include_external = bool(settings["include_external"])
+    fail_at = profile.threshold("homepage_dead_links_fail")
+    warn_at = profile.threshold("homepage_suspect_links_warn")
 
     links = checkable_links(snap, page, include_external)
     if not links:

@@ -10,7 +10,7 @@ requested are counted as unchecked, never taken as dead, and the summary says ho
 much of the site the verdict covers. The 2015 census took 0.1 point per dead link
 on pages other than the homepage (🟡), so the thresholds are profile settings.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 from auditor.network.urls import is_attachment
 
 from auditor.views.page_text import DEAD_STATUSES_DEFAULT, checkable_links, judge_link, link_label
@@ -82,15 +82,22 @@ def _unchecked_kind(snap, url, entry) -> str:
                   "Fix or remove dead links and attachments (update the pages that link to a moved or deleted file); "
                   "update or drop dead external links; check links regularly."),
     gatherers=("homepage", "pages", "links"),
+    settings={
+        "dead_statuses": Setting(list(DEAD_STATUSES_DEFAULT), "HTTP statuses counted as confirmed dead (the monitoring "
+                                                                 "vendor: 404/403; 410 Gone added)"),
+        "include_external": Setting(True, "check links to other sites too"),
+        "rate_min_links": Setting(50, "the dead-link rate (thresholds.site_dead_links_fail_rate) is judged only with "
+                                      "at least this many checked links"),
+    },
 )
-def run(snap, profile):
-    dead_statuses = tuple(int(s) for s in profile.check_setting(ID, "dead_statuses", DEAD_STATUSES_DEFAULT))
-    include_external = bool(profile.check_setting(ID, "include_external", True))
-    warn_at = profile.threshold("site_dead_links_warn", 1)
-    fail_at = profile.threshold("site_dead_links_fail", 10)
-    fail_rate = profile.threshold("site_dead_links_fail_rate", 0.05)
-    rate_min = int(profile.check_setting(ID, "rate_min_links", 50))
-    suspect_warn = profile.threshold("site_suspect_links_warn", 3)
+def run(snap, profile, settings):
+    dead_statuses = tuple(int(s) for s in settings["dead_statuses"])
+    include_external = bool(settings["include_external"])
+    warn_at = profile.threshold("site_dead_links_warn")
+    fail_at = profile.threshold("site_dead_links_fail")
+    fail_rate = profile.threshold("site_dead_links_fail_rate")
+    rate_min = int(settings["rate_min_links"])
+    suspect_warn = profile.threshold("site_suspect_links_warn")
 
     pages = list(snap.html_pages())
     inv = _inventory(snap, pages, include_external)

@@ -86,7 +86,7 @@ def run(snap, profile):
     citizen_words = profile.keywords("privacy_citizen_labels") if profile.get("keywords.privacy_citizen_labels") \
         is not None else DEFAULT_CITIZEN_LABELS
     citizen = citizen_pattern(citizen_words)
-    min_pages = profile.threshold("privacy_published_min_pages", 5)
+    min_pages = profile.threshold("privacy_published_min_pages")
     as_of = snap.as_of
 
     scanned = 0

@@ -53,7 +53,7 @@ def _came_back(rec) -> str:
     gatherers=("homepage", "search"),
 )
 def run(snap, profile):
-    facts = snap.facts.get("search") or {}
+    facts = snap.facts["search"]
     state = facts.get("state")
     entry = facts.get("entry") or {}
     if state == "no-search":

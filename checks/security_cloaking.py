@@ -40,9 +40,9 @@ def _kinds(hits) -> str:
     remediation=T(*REMEDIATION_HACKED),
 )
 def run(snap, profile):
-    facts = snap.facts.get("cloaking")
-    if not isinstance(facts, dict) or not facts.get("pages"):
-        state = facts.get("state") if isinstance(facts, dict) else "missing"
+    facts = snap.facts["cloaking"]
+    if not facts.get("pages"):
+        state = facts.get("state")
         return Result.unknown(T(f"未能以爬虫身份重新请求页面（{state}）", f"pages were not requested as crawlers ({state})"))
     d = data(profile)
     site = snap.site_host

@@ -23,7 +23,6 @@ from auditor.views.security import (KINDS, REMEDIATION_HACKED, VETO_ARTICLE, VET
 ID = "security.dark-links"
 VERSION = {"static": T("页面源代码", "as served"), "rendered": T("渲染后页面", "rendered DOM"),
            "computed": T("浏览器计算样式", "computed style")}
-MAX_PAGES = 300
 
 
 def _trees(page):
@@ -44,7 +43,9 @@ def _trees(page):
     veto=True,
     weight=3,
     gatherers=("homepage", "pages", "visibility"),
-    settings={"computed_sample_pages": Setting(10, "pages loaded into the browser (when the audit uses it) to read computed styles")},
+    optional=("visibility",),  # the served HTML is judged without computed styles
+    settings={"max_pages": Setting(300, "pages whose served HTML is searched for hidden links at most"),
+              "computed_sample_pages": Setting(10, "pages loaded into the browser (when the audit uses it) to read computed styles")},
     gatherer_settings={"visibility": ('computed_sample_pages',)},
     description=T("页面中访问者看不到（CSS 隐藏、移出屏幕、零尺寸、与背景同色、位于隐藏容器内）却指向站外赌博、色情、"
                   "办证等网站的链接，是网站被入侵后植入的暗链。下拉菜单、跳转链接、无障碍工具和指向本站或其他政府网站的"
@@ -55,10 +56,10 @@ def _trees(page):
                   "other government sites do not count."),
     remediation=T(*REMEDIATION_HACKED),
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     d = data(profile)
     site = snap.site_host
-    limit = int(profile.check_setting(ID, "max_pages", MAX_PAGES))
+    limit = int(settings["max_pages"])
     throwaway = set(d.get("vocabulary", {}).get("throwaway_tlds", ()))
     strong, weak = [], []
     seen: set[str] = set()

@@ -11,7 +11,7 @@ profile's ``missing_csp`` (warn by default: CSP takes work on old sites).
 """
 import re
 
-from auditor.checking.check import Evidence, Result, T, check
+from auditor.checking.check import Evidence, Result, Setting, T, check
 
 from auditor.checking.network import HEADERS_CLAUSE
 
@@ -35,8 +35,9 @@ _FRAME_ANCESTORS = re.compile(r"(?:^|;)\s*frame-ancestors\s+[^;]+", re.I)
                   "（或 CSP frame-ancestors 'self'）；并制定 Content-Security-Policy 限定脚本来源。",
                   "Add X-Content-Type-Options: nosniff, X-Frame-Options: SAMEORIGIN (or CSP frame-ancestors 'self') "
                   "and a Content-Security-Policy restricting script sources, on the server or CDN."),
+    settings={"missing_csp": Setting("warn", "a missing Content-Security-Policy alone (nosniff and framing control present): \"warn\", \"fail\" or \"pass\"")},
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     home = snap.homepage
     headers = home.fetch.headers
     nosniff = (headers.get("x-content-type-options") or "").strip().lower()
@@ -67,7 +68,7 @@ def run(snap, profile):
     text = T("首页响应缺少：" + "、".join(names[k][0] for k in missing),
              "the homepage's response lacks " + ", ".join(names[k][1] for k in missing))
     if missing == ["csp"]:
-        mode = str(profile.check_setting(ID, "missing_csp", "warn")).lower()
+        mode = str(settings["missing_csp"]).lower()
         if mode == "pass":
             return Result.passed(T("首页响应包含 nosniff 与防嵌套安全头（未设置 CSP）",
                                    "nosniff and framing control are sent (no CSP)"), ev, **details)

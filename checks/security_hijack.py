@@ -25,6 +25,7 @@ ID = "security.hijack"
     veto=True,
     weight=3,
     gatherers=("homepage", "cloaking", "scripts"),
+    optional=("scripts",),  # the pages' inline scripts are read without the loaded ones
     description=T("带搜索引擎来源（Referer）访问首页和抽样页面，并分析页面脚本：只对从搜索引擎来的访问者跳转到站外"
                   "（服务器跳转或脚本判断 document.referrer 后跳转），是网站被入侵的典型特征。",
                   "Pages are requested with a search-engine Referer and their scripts analysed: sending only "
@@ -33,9 +34,9 @@ ID = "security.hijack"
     remediation=T(*REMEDIATION_HACKED),
 )
 def run(snap, profile):
-    facts = snap.facts.get("cloaking")
-    if not isinstance(facts, dict) or not facts.get("pages"):
-        state = facts.get("state") if isinstance(facts, dict) else "missing"
+    facts = snap.facts["cloaking"]
+    if not facts.get("pages"):
+        state = facts.get("state")
         return Result.unknown(T(f"未能带搜索引擎来源重新请求页面（{state}）",
                                 f"pages were not requested with a search-engine Referer ({state})"))
     d = data(profile)
@@ -54,7 +55,7 @@ def run(snap, profile):
                 found.append(Evidence(rec["url"], f"Referer: {v['agent']} → HTTP {v['status']} {loc}"
                                       f"\n直接访问：HTTP {control.get('status')}",
                                       T("带搜索引擎来源访问时跳转到站外", "off-site redirect for visitors from a search engine")))
-    scripts = script_sources(snap)
+    scripts = script_sources(snap, snap.facts.get("scripts"))
     seen = set()
     for url, text in scripts:
         for f in analyse_script(text, site, d):

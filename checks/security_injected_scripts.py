@@ -33,6 +33,7 @@ MAX_PAGES = 300
     veto=True,
     weight=3,
     gatherers=("homepage", "scripts"),
+    optional=("scripts",),  # the pages' inline scripts are read without the loaded ones
     settings={"sample_pages": Setting(4, "pages whose scripts are read besides the homepage"),
               "max_scripts": Setting(30, "script files fetched at most (known analytics/找错/CDN origins are never fetched)")},
     gatherer_settings={"scripts": ('sample_pages', 'max_scripts',)},
@@ -55,7 +56,7 @@ def run(snap, profile):
     site = snap.site_host
     strong: list[Evidence] = []
     seen = set()
-    sources = script_sources(snap)
+    sources = script_sources(snap, facts)
     # Inline scripts of every crawled page, not only the sample: injected code sits in templates.
     counted = 0
     for page in snap.html_pages():

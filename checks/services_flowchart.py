@@ -6,13 +6,12 @@ it shows an image whose alt/title/file name says so (流程图, lct1.png), any i
 办理流程 section, or links to a 流程图 page or attachment. A flowchart whose image or file
 does not load (404) does not count.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
-from auditor.checking.view_settings import guide_settings
+from auditor.checking.view_settings import GUIDE_SETTINGS, guide_settings
 from auditor.views.guides import FLOWCHART_ID, scan, services_enabled
 from auditor.checking.verdicts import services_not_applicable
 
-DEFAULT_FAIL_MIN_GUIDES = 3
 
 
 @check(
@@ -31,15 +30,19 @@ DEFAULT_FAIL_MIN_GUIDES = 3
     remediation=T("为每个办事指南（尤其是行政许可事项）编制并发布办理流程图，图片应设置替代文字（如“办理流程图”）。",
                   "Publish a process flowchart with every guide (especially 行政许可 items), with an alt text."),
     gatherers=("links",),
+    settings={
+        **GUIDE_SETTINGS[FLOWCHART_ID],
+        "fail_min_guides": Setting(3, "no guide with a flowchart fails from this many guides (fewer: warn)"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     if not services_enabled(profile):
         return services_not_applicable()
     guides = scan(snap, profile, guide_settings(profile)).guides
     if not guides:
         return Result.not_applicable(T("未找到办事指南页面，无流程图可查（见“办事指南”检查项）",
                                        "no guide page found, so there is no flowchart to look for (see services.guides)"))
-    fail_min = int(profile.check_setting(FLOWCHART_ID, "fail_min_guides", DEFAULT_FAIL_MIN_GUIDES))
+    fail_min = int(settings["fail_min_guides"])
     with_chart = [g for g in guides if g.has_flowchart]
     broken = [g for g in guides if g.flowcharts and not g.has_flowchart]
     without = [g for g in guides if not g.has_flowchart]

@@ -5,14 +5,12 @@ categories number 5 or more; with fewer than 5 items in all, every guide missing
 more. An element counts when its section exists and says something (not 无/—/暂无; for
 收费标准 "无" means no fee and counts). Category names and synonyms are profile data.
 """
-from auditor.checking.check import Clause, Evidence, Result, T, check
+from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
-from auditor.checking.view_settings import guide_settings
+from auditor.checking.view_settings import GUIDE_SETTINGS, guide_settings
 from auditor.views.guides import ELEMENTS_ID, scan, services_enabled, surely_none
 from auditor.checking.verdicts import services_not_applicable
 
-DEFAULT_MISSING = 4
-DEFAULT_VETO_GUIDES = 5
 MAX_ROWS = 200
 
 
@@ -44,14 +42,21 @@ def _row(g) -> dict:
                   "Complete each guide: name, legal basis, conditions, materials, place, office, fees, hours, "
                   "telephone and procedure, each with real content."),
     gatherers=("links",),
+    settings={
+        **GUIDE_SETTINGS[ELEMENTS_ID],
+        # 2019 服务不实用 veto (✅ R-veto-guide-elements)
+        "missing_threshold": Setting(4, "a guide missing this many element categories or more counts towards the veto"),
+        "veto_guides": Setting(5, "veto at this many such guides (or, with fewer guides in all, when every guide "
+                                  "misses that many)"),
+    },
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     if not services_enabled(profile):
         return services_not_applicable()
     sc = scan(snap, profile, guide_settings(profile))
     guides = sc.guides
-    threshold = int(profile.check_setting(ELEMENTS_ID, "missing_threshold", DEFAULT_MISSING))
-    veto_count = int(profile.check_setting(ELEMENTS_ID, "veto_guides", DEFAULT_VETO_GUIDES))
+    threshold = int(settings["missing_threshold"])
+    veto_count = int(settings["veto_guides"])
     if not guides:
         if sc.attachments:
             return Result.unknown(T(f"办事指南以附件形式发布（{len(sc.attachments)} 个），未能读取其要素",

@@ -12,7 +12,7 @@ from auditor.checking.check import Clause, Evidence, Result, T, check
 
 from auditor.views.disclosure import main_text
 from auditor.checking.verdicts import services_not_applicable
-from auditor.checking.view_settings import guide_settings
+from auditor.checking.view_settings import GUIDE_SETTINGS, guide_settings
 from auditor.views.guides import GUIDES_ID, clip, column_evidence, platform_hosts, scan, services_enabled
 
 
@@ -35,8 +35,9 @@ from auditor.views.guides import GUIDES_ID, clip, column_evidence, platform_host
                   "Publish a guide per service item in the 办事服务 column, or link each item to the regional "
                   "government-services platform."),
     gatherers=("links",),
+    settings=GUIDE_SETTINGS[GUIDES_ID],
 )
-def run(snap, profile):
+def run(snap, profile, settings):
     if not services_enabled(profile):
         return services_not_applicable()
     sc = scan(snap, profile, guide_settings(profile))

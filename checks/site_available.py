@@ -47,8 +47,8 @@ def _chain(snap, start):
                   "monitor availability around the clock."),
 )
 def run(snap, profile):
-    limit = profile.threshold("homepage_timeout_seconds", 15)
-    slow = profile.threshold("homepage_slow_seconds", 5)
+    limit = profile.threshold("homepage_timeout_seconds")
+    slow = profile.threshold("homepage_slow_seconds")
     start = snap.start_page
     if start is None:
         if snap.start_url in snap.stats.get("robots_blocked_sample", ()):

@@ -35,8 +35,8 @@ def _overflow_evidence(rec: dict) -> Evidence:
     gatherers=("render",),
 )
 def run(snap, profile):
-    facts = snap.facts.get("render")
-    if not isinstance(facts, dict) or facts.get("state") == "disabled":
+    facts = snap.facts["render"]
+    if facts.get("state") == "disabled":
         return Result.unknown(T("未渲染页面（--render never），无法判断移动端适配",
                                 "pages were not rendered (--render never); phone layout not judged"))
     if facts.get("state") != "done":

@@ -83,12 +83,12 @@ def _reason(sample: dict) -> str:
     gatherers=("uptime",),
 )
 def run(snap, profile):
-    facts = snap.facts.get("uptime") or {}
-    window_days = profile.threshold("uptime_window_days", 7)
-    min_per_day = profile.threshold("uptime_min_probes_per_day", 20)
-    fail_ratio = profile.threshold("uptime_fail_ratio", 0.05)
-    warn_ratio = profile.threshold("uptime_warn_ratio", 0.03)
-    limit = profile.threshold("homepage_timeout_seconds", 15)
+    facts = snap.facts["uptime"]
+    window_days = profile.threshold("uptime_window_days")
+    min_per_day = profile.threshold("uptime_min_probes_per_day")
+    fail_ratio = profile.threshold("uptime_fail_ratio")
+    warn_ratio = profile.threshold("uptime_warn_ratio")
+    limit = profile.threshold("homepage_timeout_seconds")
     need = T(f"需要连续 {window_days:g} 天、每天至少 {min_per_day:g} 次的首页探测数据才能判断；"
              f"请运行 gov-audit monitor {snap.start_url} --history 历史库 --every 30m，并在检查时加 --history 历史库",
              f"needs a week of samples ({window_days:g} days of at least {min_per_day:g} probes a day); "

@@ -24,8 +24,7 @@ def test_columns_found_named_and_classified():
         "/about.html": page("走进示例", "<p>示例市位于……</p>"),
     }
     with LoopbackSite(site) as s:
-        snap = Crawler(CrawlOptions(rate=500, max_depth=1)).run(s.url)
-    snap.as_of = date(2026, 11, 20)
+        snap = Crawler(CrawlOptions(rate=500, max_depth=1)).run(s.url, as_of=date(2026, 11, 20))
     cols = {c.name: c for c in columns_of(snap, load_profile("city"))}
     assert set(cols) == {"要闻动态", "通知公告", "规划计划"}
     assert cols["要闻动态"].name_source == "breadcrumb" and cols["要闻动态"].klass == "news"

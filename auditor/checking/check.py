@@ -27,6 +27,7 @@ gets them with the profile's overrides applied.
 """
 from __future__ import annotations
 
+import copy
 import enum
 from dataclasses import dataclass, field
 import inspect
@@ -184,6 +185,39 @@ def _as_setting(value: Any) -> Setting:
     return value if isinstance(value, Setting) else Setting(value)
 
 
+# Keys any check's table may hold, whatever the check declares: the runner and the scoring read them.
+GENERAL_KEYS = ("enabled", "weight")
+
+
+def profile_table(profile, check_id: str) -> dict[str, Any]:
+    """The profile's table for one check (``[checks."<id>"]``), {} when it has none."""
+    if profile is None:
+        return {}
+    table = (profile.get("checks", {}) or {}).get(check_id, {})
+    return table if isinstance(table, dict) else {}
+
+
+def declared_values(declared: Mapping[str, Setting], table: Mapping[str, Any]) -> dict[str, Any]:
+    """Each declared setting's value: the profile's where it sets one, else the default.
+
+    Only declared keys are returned, so reading an undeclared one is a KeyError, never a silent
+    default written somewhere else. A table-valued setting merges key by key (a profile adds or
+    replaces one entry of ``elements``), as profiles merge; lists and values replace. Values are
+    copies: a check cannot change a default for the next one.
+    """
+    values: dict[str, Any] = {}
+    for key, setting in declared.items():
+        value = copy.deepcopy(setting.default)
+        if key in table:
+            over = table[key]
+            if isinstance(value, dict) and isinstance(over, dict):
+                value.update(copy.deepcopy(over))
+            else:
+                value = copy.deepcopy(over)
+        values[key] = value
+    return values
+
+
 @dataclass(frozen=True)
 class Check:
     id: str
@@ -196,6 +230,10 @@ class Check:
     description: T = T("")
     remediation: T = T("")
     gatherers: tuple[str, ...] = ()
+    # Gatherers among ``gatherers`` whose facts the check reads when they were gathered and
+    # judges without otherwise (computed styles, a sample of attachments). Every other one is
+    # needed: when it did not run or failed, the runner reports the check unknown, saying why.
+    optional: tuple[str, ...] = ()
     source: str = ""  # the module or distribution that provided the check
     settings: Mapping[str, Setting] = field(default_factory=dict)
     # gatherer name -> the settings of this check that gatherer works with (probes, sample sizes);
@@ -205,10 +243,7 @@ class Check:
 
     def settings_for(self, profile) -> dict[str, Any]:
         """The declared settings with their defaults, overridden by the profile's table for this check."""
-        table = profile.get("checks", {}).get(self.id, {}) if profile is not None else {}
-        values = {k: s.default for k, s in self.settings.items()}
-        values.update(table if isinstance(table, dict) else {})
-        return values
+        return declared_values(self.settings, profile_table(profile, self.id))
 
     def run(self, snapshot, profile) -> Result:
         if self.takes_settings:
@@ -237,10 +272,13 @@ class Check:
 
 def check(*, id: str, title: T, category: str, clause: Clause, weight: float = 1.0,
           veto: bool = False, description: T = T(""), remediation: T = T(""),
-          gatherers: Iterable[str] = (), settings: Mapping[str, Any] | None = None,
+          gatherers: Iterable[str] = (), optional: Iterable[str] = (), settings: Mapping[str, Any] | None = None,
           gatherer_settings: Mapping[str, Iterable[str]] | None = None) -> Callable[[Callable[..., Result]], Check]:
     """Decorate a ``(snapshot, profile) -> Result`` function into a :class:`Check`.
 
+    ``gatherers`` names the facts the check reads; the runner turns a needed one that was not
+    gathered, or whose gatherer failed, into ``unknown`` with the reason, so the check itself
+    carries no guard for it. ``optional`` names those among them the check can judge without.
     ``settings`` declares the check's settings: name -> :class:`Setting` (or a bare default).
     A function with a third parameter, ``run(snap, profile, settings)``, gets them as a dict,
     each the profile's value or else the default. ``gatherer_settings`` names those a gatherer
@@ -253,6 +291,9 @@ def check(*, id: str, title: T, category: str, clause: Clause, weight: float = 1
         raise ValueError(f"check {id}: a veto item needs a verified (✅) clause")
 
     declared = {k: _as_setting(v) for k, v in (settings or {}).items()}
+    gatherers, optional = tuple(gatherers), tuple(optional)
+    if not set(optional) <= set(gatherers):
+        raise ValueError(f"check {id}: optional gatherers {sorted(set(optional) - set(gatherers))} are not in gatherers")
     handed = {g: tuple(keys) for g, keys in (gatherer_settings or {}).items()}
     for g, keys in handed.items():
         unknown = [k for k in keys if k not in declared]
@@ -262,7 +303,7 @@ def check(*, id: str, title: T, category: str, clause: Clause, weight: float = 1
     def wrap(func: Callable[..., Result]) -> Check:
         return Check(id=id, title=title, category=category, clause=clause, func=func,
                      weight=weight, veto=veto, description=description,
-                     remediation=remediation, gatherers=tuple(gatherers),
+                     remediation=remediation, gatherers=gatherers, optional=optional,
                      source=getattr(func, "__module__", ""), settings=declared,
                      gatherer_settings=handed, takes_settings=_positional_count(func) >= 3)
 

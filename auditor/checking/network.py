@@ -25,15 +25,8 @@ HEADERS_CLAUSE = Clause("《交通运输部2018年政务公开工作要点》（
                         note="所列响应头为良好实践（OWASP），工作要点未列明")
 
 
-def facts(snap, name: str):
-    """The gatherer's facts, or None when it did not run (audit interrupted)."""
-    value = snap.facts.get(name)
-    return value if isinstance(value, dict) else None
-
-
-def not_gathered(name: str) -> Result:
-    return Result.unknown(T(f"未采集 {name} 数据（检查被中断），无法判断",
-                            f"the {name} facts were not gathered (the audit was interrupted)"))
+# A check reads its gatherer's facts as ``snap.facts[name]``: when they were not gathered (the
+# audit was interrupted, the gatherer failed) the runner has already said unknown, and why.
 
 
 STATE_TEXT = {

@@ -90,21 +90,29 @@ class Profile:
             raise ProfileError(f"profile {self.name}: keywords.{name} must be a list")
         return [str(v) for v in value]
 
-    def threshold(self, name: str, default: float) -> float:
-        value = self.get(f"thresholds.{name}", default)
+    def threshold(self, name: str) -> float:
+        """A number of [thresholds]. Its one default is in the built-in default profile, the base of
+        every profile (a site's [thresholds] table merges key by key), not in the check."""
+        value = self.get(f"thresholds.{name}")
+        if value is None:
+            raise ProfileError(f"profile {self.name}: thresholds.{name} is not set (the built-in default "
+                               "profile sets it; a profile built without `extends` lacks it)")
         try:
             return float(value)
         except (TypeError, ValueError) as exc:
             raise ProfileError(f"profile {self.name}: thresholds.{name} must be a number") from exc
 
-    def check_setting(self, check_id: str, key: str, default: Any = None) -> Any:
-        return self.get("checks", {}).get(check_id, {}).get(key, default)
+    def _check_table(self, check_id: str) -> dict:
+        # Only the keys every check's table may hold are read here (enabled, weight); a check's
+        # own settings are declared beside it and read through Check.settings_for.
+        table = (self.get("checks", {}) or {}).get(check_id, {})
+        return table if isinstance(table, dict) else {}
 
     def check_enabled(self, check_id: str) -> bool:
-        return bool(self.check_setting(check_id, "enabled", True))
+        return bool(self._check_table(check_id).get("enabled", True))
 
     def check_weight(self, check_id: str, default: float) -> float:
-        return float(self.check_setting(check_id, "weight", default))
+        return float(self._check_table(check_id).get("weight", default))
 
     def category_weight(self, category: str) -> float:
         return float(self.get(f"scoring.category_weights.{category}", 1.0))

@@ -7,10 +7,10 @@ not the string 'heavy'``.
 The schema is not written out by hand for every check. Its general rules are fixed here
 (a check's ``weight`` is a number >= 0, ``enabled`` a boolean, ``missing`` one of its
 allowed values; timeouts > 0; ratios within 0–1; deadlines a real month and day). The type
-of every other setting comes from its known default: the built-in profiles (today's home of
-the per-check defaults) and the settings a check declares itself (``Check.settings`` or
-``Check.defaults``, when the check provides them). A key nobody knows is reported with the
-nearest known name.
+of every other setting comes from its known default: the settings a check declares beside its
+code (``Check.settings``, the one home of a check's defaults) and the built-in profiles (the
+shared sections, and rows a level adds such as ``extra_areas``). A key nobody knows is reported
+with the nearest known name.
 """
 from __future__ import annotations
 
@@ -38,11 +38,10 @@ OPEN_MAPS: dict[tuple[str, ...], dict] = {
 DOCUMENTED = {"columns": {"disclosure": "", "named": {}}, "disclosure": {"pages": {}}}
 # Keywords some checks read under names built at run time (channels.social).
 KEYWORD_PATTERNS = (r"^social_(weibo|weixin|app)_(urls|labels|phrases)$",)
-# What every check's table may hold, whatever the check.
+# What every check's table may hold, whatever the check (auditor.checking.check.GENERAL_KEYS).
 GENERAL_CHECK_KEYS = {
     "enabled": {"type": "boolean"},
     "weight": {"type": "number", "minimum": 0},
-    "missing": {"enum": ["fail", "warn"]},
 }
 ALLOWED_STRINGS = {"missing": ["fail", "warn"]}
 _TOML_TYPES = {"boolean": "a boolean (true/false)", "number": "a number", "integer": "a whole number",
@@ -175,9 +174,10 @@ def build_schema(defaults: dict, checks: dict[str, dict] | None = None) -> dict:
         settings = _merge(known_checks.get(cid) or {}, declared.get(cid) or {})
         sub = derive(settings, cid, ("checks", cid))
         sub["properties"] = {**sub["properties"], **copy.deepcopy(GENERAL_CHECK_KEYS)}
-        # A check whose settings nobody declares reads them with defaults in its code: any
-        # further key may be its own (a near miss of a general key is still reported, below).
-        sub["additionalProperties"] = not settings
+        # A registered check reads only the settings it declares: any other key is a mistake,
+        # reported with the nearest declared name. Without the registry (or for a table no check
+        # registers) nothing is known of its keys (a near miss of a general key is still reported).
+        sub["additionalProperties"] = False if cid in declared else not settings
         check_props[cid] = sub
     general = {"type": "object", "properties": copy.deepcopy(GENERAL_CHECK_KEYS)}
     props["checks"] = {"type": "object", "properties": check_props,

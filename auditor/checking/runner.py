@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from auditor.checking.check import Check, Result, Status, T
-from auditor.gather.base import GatherError
+from auditor.gather.base import BUILTIN_FACTS, GatherError
 from auditor.checking.profile import Profile
 from auditor.crawl.snapshot import Snapshot
 from auditor.views.homepage import homepage_unread
@@ -39,6 +39,29 @@ def _not_in_force(chk: Check, as_of: date | None) -> Result | None:
                   details={"not_in_force": True, "effective": start, "as_of": str(as_of)})
 
 
+def _not_gathered(chk: Check, snapshot: Snapshot) -> Result | None:
+    """``unknown`` when facts the check needs are missing: its gatherer failed, or did not run
+    (the audit was interrupted before it). A check therefore never guards against either itself."""
+    facts = snapshot.facts
+    for name in chk.gatherers:
+        if name in BUILTIN_FACTS:
+            continue
+        value = facts.get(name)
+        if isinstance(value, GatherError):
+            return Result(Status.UNKNOWN, T(f"所需数据未能采集（{value.name}）：{value.message}",
+                                            f"facts this check needs were not gathered ({value.name}): {value.message}"),
+                          details={"not_gathered": name, "error": value.message})
+        if value is None and name not in chk.optional:
+            if snapshot.stop_reason == "interrupted":
+                why = T("检查被中断，未进行该项采集", "the audit was interrupted before they were collected")
+            else:
+                why = T("采集程序未运行", "their gatherer did not run")
+            return Result(Status.UNKNOWN, T(f"未采集 {name} 数据（{why.zh}），无法判断",
+                                            f"the {name} facts were not gathered ({why.en})"),
+                          details={"not_gathered": name})
+    return None
+
+
 def run_checks(checks: list[Check], snapshot: Snapshot, profile: Profile) -> list[CheckRun]:
     runs: list[CheckRun] = []
     blocked = _blocked_reason(snapshot)
@@ -46,16 +69,13 @@ def run_checks(checks: list[Check], snapshot: Snapshot, profile: Profile) -> lis
     for chk in checks:
         weight = profile.check_weight(chk.id, chk.weight)
         t0 = time.perf_counter()
-        missing = next((snapshot.facts[g] for g in chk.gatherers
-                        if isinstance(snapshot.facts.get(g), GatherError)), None)
         not_in_force = _not_in_force(chk, as_of)
         if not_in_force is not None:
             result = not_in_force
         elif blocked is not None and "homepage" in chk.gatherers:
             result = Result(Status.UNKNOWN, blocked)
-        elif missing is not None:
-            result = Result(Status.UNKNOWN, T(f"所需数据未能采集（{missing.name}）：{missing.message}",
-                                              f"facts this check needs were not gathered ({missing.name}): {missing.message}"))
+        elif (missing := _not_gathered(chk, snapshot)) is not None:
+            result = missing
         else:
             try:
                 result = chk.run(snapshot, profile)

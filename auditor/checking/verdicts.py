@@ -10,10 +10,10 @@ from auditor.views.disclosure import Root
 from auditor.views.page_text import link_state
 
 
-def missing_status(profile, check_id: str, default: str) -> str:
-    """How a missing item is judged (fail or warn) is a profile setting."""
-    value = str(profile.check_setting(check_id, "missing", default))
-    return value if value in ("fail", "warn") else default
+def missing_status(settings: dict) -> str:
+    """How a missing item is judged (fail or warn): the check's ``missing`` setting (the profile
+    schema allows only these two values)."""
+    return "warn" if settings["missing"] == "warn" else "fail"
 
 
 def missing_result(status: str, summary: T, evidence=()) -> Result:

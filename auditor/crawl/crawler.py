@@ -144,6 +144,7 @@ class Crawler:
                                ca_bundle=options.ca_bundle, address_policy=self.address_policy)
         self.stop = self.fetcher.stop
         self.stop_reason: str | None = None
+        self._as_of: date | None = None  # the audit's date, given to run(): the snapshot's as_of
         self.progress = Progress()
         self._unreachable: dict[str, Fetch] = {}
         self.browser = None  # auditor.crawl.browser.plan.RenderPlan while rendering is on
@@ -166,8 +167,10 @@ class Crawler:
             self.stop.set()
             WATCHDOG.kill_all(owner=self.fetcher)
 
-    def run(self, start_url: str) -> Snapshot:
-        """Crawl the site. Ctrl-C (KeyboardInterrupt) in any phase ends it with a partial snapshot."""
+    def run(self, start_url: str, as_of: date | None = None) -> Snapshot:
+        """Crawl the site. Ctrl-C (KeyboardInterrupt) in any phase ends it with a partial snapshot.
+        ``as_of``: the audit's date (default: the day the crawl ends, Beijing time)."""
+        self._as_of = as_of
         self._begin(start_url)
         self._crawl_pages()
         # Second phase: link checks for the homepage (and shallow pages), and the
@@ -452,7 +455,7 @@ class Crawler:
                             options=options, coverage=self.coverage.record(pages, link_checks))
         links = LinkRecord(self.inlinks, link_checks, tuple(self.sources))
         render = self.browser.summary() if self.browser is not None else {"mode": "never"}
-        return Snapshot(self.start, pages, links, crawl, render=render)
+        return Snapshot(self.start, pages, links, crawl, render=render, as_of=self._as_of)
 
     # -- workers --------------------------------------------------------------
     def _allow(self, url: str) -> str | None:

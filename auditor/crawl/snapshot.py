@@ -12,7 +12,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
@@ -25,6 +25,21 @@ from auditor.network.urls import host_of, origin_key
 
 # The site root and its index files: /, /index.html, /index.htm, /default.htm, /index.shtml, /index.jsp …
 _HOME_PATH = re.compile(r"^/(?:(?:index|default)\.(?:s?html?|jsp|aspx?|php))?$", re.I)
+
+
+# The rendered homepage's markup kept for the checks (the browser's record can be larger).
+MAX_RENDERED_HOMEPAGE_HTML = 400_000
+
+
+def rendered_homepage_record(rec: Mapping[str, Any]) -> dict:
+    """The browser's homepage record as the checks read it: its markup capped, without its links
+    (those are the page's facts already)."""
+    out = {k: v for k, v in rec.items() if k not in ("html", "links")}
+    if "html" in rec:
+        out["html"] = rec["html"][:MAX_RENDERED_HOMEPAGE_HTML]
+        out["html_truncated"] = rec.get("html_truncated", False) or len(rec["html"]) > MAX_RENDERED_HOMEPAGE_HTML
+    out.setdefault("script_links", [])
+    return out
 
 
 _TREE_CACHE: "OrderedDict[int, tuple[Page, Any]]" = OrderedDict()
@@ -170,10 +185,14 @@ class CrawlRecord:
 
 
 class Snapshot:
-    """Immutable view of a crawl. Checks read it; they never fetch."""
+    """Immutable view of a crawl. Checks read it; they never fetch.
+
+    Nothing is written to it after the crawl: what the audit adds — the gatherers' facts — reaches
+    the checks beside it (auditor.gather.base.Audited). ``facts`` here is empty: the crawl gathered none.
+    """
 
     def __init__(self, start_url: str, pages: dict[str, Page], links: LinkRecord, crawl: CrawlRecord,
-                 render: Mapping[str, Any] | None = None, facts: dict[str, Any] | None = None) -> None:
+                 render: Mapping[str, Any] | None = None, as_of: date | None = None) -> None:
         self.start_url = start_url
         self.pages: Mapping[str, Page] = MappingProxyType(pages)
         self.inlinks: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -184,7 +203,7 @@ class Snapshot:
         self.started_at = crawl.started_at
         self.finished_at = crawl.finished_at
         self.stats = MappingProxyType(dict(crawl.stats))
-        self.facts = MappingProxyType(dict(facts or {}))
+        self.facts: Mapping[str, Any] = MappingProxyType({})
         self.partial = crawl.partial
         self.stop_reason = crawl.stop_reason
         self.options = MappingProxyType(dict(crawl.options))
@@ -192,17 +211,13 @@ class Snapshot:
         self.coverage: Coverage = crawl.coverage
         # URL -> why it was not fetched (a cause of auditor.crawl.coverage.CAUSES), as far as recorded.
         self.skipped: Mapping[str, str] = crawl.coverage.urls
-        self.gather_timing: dict[str, float] = {}
         # What the browser did during the crawl (auditor.crawl.browser): mode, records, requests.
         self.render: Mapping[str, Any] = MappingProxyType(dict(render or {"mode": "never"}))
-        # The date checks judge freshness against, in Beijing time (the sites' own
-        # calendar); --as-of makes results reproducible.
-        self.as_of = self.finished_at.astimezone(timezone(timedelta(hours=8))).date()
+        # The date checks judge freshness against: the audit's (--as-of makes results
+        # reproducible), else the day the crawl finished in Beijing time (the sites' own calendar).
+        self.as_of: date = as_of or self.finished_at.astimezone(timezone(timedelta(hours=8))).date()
         self._by_final = {p.final_url: p for p in pages.values()}
-
-    def add_facts(self, facts: Mapping[str, Any]) -> None:
-        """Gatherers' facts join the snapshot once, after the crawl and before any check."""
-        self.facts = MappingProxyType({**self.facts, **facts})
+        self._rendered_homepage = self._browser_homepage()
 
     # -- lookup ---------------------------------------------------------------
     def page(self, url: str) -> Page | None:
@@ -254,12 +269,16 @@ class Snapshot:
         return (p for p in self.pages.values() if p.depth == depth)
 
     def rendered_homepage(self) -> dict | None:
-        """The homepage as the browser showed it (the ``render`` gatherer), if it ran."""
-        facts = self.facts.get("render")
-        if not isinstance(facts, dict) or facts.get("state") != "done":
+        """The homepage as the browser showed it during the crawl, if it did (the ``render``
+        gatherer hands the checks the same record)."""
+        return self._rendered_homepage
+
+    def _browser_homepage(self) -> dict | None:
+        log = self.render
+        if (log.get("mode") or "never") == "never" or log.get("unavailable"):
             return None
-        home = facts.get("homepage")
-        return home if isinstance(home, dict) and "error" not in home else None
+        home = log.get("homepage")
+        return rendered_homepage_record(home) if isinstance(home, Mapping) and "error" not in home else None
 
     def why_not_fetched(self, url: str) -> str | None:
         """Why the crawl has no content for ``url`` (page_cap, time_budget, depth, robots, trap,

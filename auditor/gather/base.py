@@ -14,7 +14,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, Callable
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
 
 ENTRY_POINT_GROUP = "gov_audit.gatherers"
 # Pseudo-gatherers provided by the crawl itself.
@@ -47,6 +48,42 @@ class GatherContext:
     # with .at .ok .status .elapsed .error_kind .error .timeout .url; set by the audit when it has a
     # history store (the uptime gatherer reads them and never opens a report store itself).
     probe_samples: Callable[[str, float, float], list] | None = None
+
+
+class Audited:
+    """The snapshot as the checks see it: the crawl's :class:`~auditor.crawl.snapshot.Snapshot`
+    with what the audit added after the crawl — the gatherers' facts, how long they took, and
+    whether the audit was stopped while they ran. Built once the facts are in (the checks that
+    read only the crawl get one with none but the crawl's records), then never written; the
+    snapshot itself is never written after the crawl. Everything else is the snapshot's.
+    """
+
+    __slots__ = ("snapshot", "facts", "gather_timing", "partial", "stop_reason", "__weakref__")
+
+    def __init__(self, snapshot, facts: Mapping[str, Any] | None = None,
+                 timing: Mapping[str, float] | None = None, interrupted: bool = False) -> None:
+        set_ = object.__setattr__
+        set_(self, "snapshot", snapshot)
+        set_(self, "facts", MappingProxyType(dict(facts or {})))
+        set_(self, "gather_timing", MappingProxyType(dict(timing or {})))
+        # Stopped after the crawl (while the gatherers probed): the report is partial too.
+        set_(self, "partial", True if interrupted else snapshot.partial)
+        set_(self, "stop_reason", "interrupted" if interrupted else snapshot.stop_reason)
+
+    @property
+    def view_owner(self):
+        """Views are functions of the crawl's snapshot: memoised on it (auditor.views.cache),
+        whichever Audited of the same audit asks."""
+        return self.snapshot
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.snapshot, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"an audited snapshot is not written ({name})")
+
+    def __repr__(self) -> str:
+        return f"Audited({self.snapshot.start_url!r}, facts={sorted(self.facts)})"
 
 
 _registry: dict[str, Callable] = {}

@@ -14,9 +14,9 @@ report's problems say how to install chromium).
 """
 from __future__ import annotations
 
+from auditor.crawl.snapshot import rendered_homepage_record
 from auditor.gather.base import gatherer
 
-MAX_HOMEPAGE_HTML = 400_000
 MAX_TEXT = 50_000
 
 
@@ -34,17 +34,8 @@ def gather(snap, ctx) -> dict:
     if home is None:
         return {"state": "no-homepage", "mode": mode}
     pages = [_slim(r) for r in log.get("pages") or ()]
-    return {"state": "failed" if "error" in home else "done", "mode": mode, "homepage": _homepage(home),
+    return {"state": "failed" if "error" in home else "done", "mode": mode, "homepage": rendered_homepage_record(home),
             "pages": pages, "requests": log.get("requests", 0), "refused": log.get("refused", {})}
-
-
-def _homepage(rec: dict) -> dict:
-    out = {k: v for k, v in rec.items() if k not in ("html", "links")}
-    if "html" in rec:
-        out["html"] = rec["html"][:MAX_HOMEPAGE_HTML]
-        out["html_truncated"] = rec.get("html_truncated", False) or len(rec["html"]) > MAX_HOMEPAGE_HTML
-    out.setdefault("script_links", [])
-    return out
 
 
 def _slim(rec: dict) -> dict:

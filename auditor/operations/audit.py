@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from auditor.crawl.crawler import CrawlOptions, Crawler, Progress
-from auditor.gather.base import BUILTIN_FACTS, GatherContext, GatherError, run_gatherers
+from auditor.gather.base import BUILTIN_FACTS, Audited, GatherContext, GatherError, run_gatherers
 from auditor.checking.check import gatherer_settings
 from auditor.checking.profile import Profile, load_profile
 from auditor.checking.registry import discover
@@ -112,9 +112,7 @@ def render_mode(config: AuditConfig, selected) -> str:
 
 
 def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -> AuditOutcome:
-    snapshot = crawler.run(url)
-    if config.as_of is not None:
-        snapshot.as_of = config.as_of
+    snapshot = crawler.run(url, as_of=config.as_of)
     # After Ctrl-C the user wants the report now, not more network calls.
     needed = set() if snapshot.stop_reason == "interrupted" else {g for c in selected for g in c.gatherers}
     if crawler.renderer is not None:
@@ -126,10 +124,8 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -
         gather_options.setdefault("history", config.history)
     ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile, settings=handed,
                         probe_samples=probe_reader(gather_options.get("history")), axe_jobs=crawler.axe_jobs)
-    facts, timing, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
-    if INTERRUPTED.is_set() and snapshot.stop_reason != "interrupted":
-        # Stopped after the crawl (while the gatherers probed): what they missed is unknown.
-        snapshot.partial, snapshot.stop_reason = True, "interrupted"
+    audited, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
+    facts = audited.facts
     card = score(runs, profile)
     problems = list(registry.problems)
     if isinstance(facts.get("render"), GatherError):  # e.g. no chromium: say how to get one
@@ -144,13 +140,13 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -
     if robots.get("state") == "unreachable" and not robots.get("ignored"):
         problems.append(f"robots.txt could not be read ({robots.get('error')}): as RFC 9309 asks, "
                         "only the homepage was fetched; use --ignore-robots for a site you run")
-    report = build_report(snapshot, runs, card, profile, problems=problems)
+    report = build_report(audited, runs, card, profile, problems=problems)
 
     def write(trend=None):
         if out_dir is None:
             return {}
         return write_outputs(report, out_dir, config.lang, config.formats, history=trend,
-                             junit_warn=config.junit_warn, screenshots=_screenshots(snapshot))
+                             junit_warn=config.junit_warn, screenshots=_screenshots(audited))
 
     # The outputs first: a history file locked by another process (or a stop signal while
     # waiting for it) must never cost the report. Then the history, and the outputs again
@@ -165,7 +161,7 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -
         pdf = write_pdf(paths["html"], report)
         if pdf is not None:
             paths["pdf"] = pdf
-    return AuditOutcome(report, snapshot, paths)
+    return AuditOutcome(report, audited, paths)
 
 
 # Gatherers that only package what the crawl recorded: instant, and read by checks that
@@ -174,27 +170,28 @@ CRAWL_RECORD_GATHERERS = frozenset({"render"})
 
 
 def gather_and_check(selected, needed: set[str], snapshot, ctx: GatherContext, profile):
-    """Run the gatherers and the checks; returns (facts, gather timing, runs in selection order).
+    """Run the gatherers and the checks; returns (the audited snapshot, runs in selection order).
 
     The checks that read only the crawl run while the slower gatherers (search queries,
     axe-core runs still in the browser, network probes) work: most of those wait on the
-    network or the browser, so the checks' CPU time is no longer added after them.
+    network or the browser, so the checks' CPU time is no longer added after them. Each group
+    gets the snapshot with the facts gathered for it (:class:`Audited`); the snapshot itself is
+    never written.
     """
     first = needed & CRAWL_RECORD_GATHERERS
     facts, timing = run_gatherers(first, snapshot, ctx)
-    snapshot.add_facts(facts)
+    early = Audited(snapshot, facts, timing)
     ready = [c for c in selected if set(c.gatherers) <= BUILTIN_FACTS | first]
     later = [c for c in selected if c not in ready]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gov-audit-gatherers") as pool:
         pending = pool.submit(run_gatherers, needed - first, snapshot, ctx)
-        early_runs = run_checks(ready, snapshot, profile)
+        early_runs = run_checks(ready, early, profile)
         more, more_timing = pending.result()
-    facts.update(more)
-    timing.update(more_timing)
-    snapshot.add_facts(more)
-    snapshot.gather_timing = timing
-    by_id = {r.check.id: r for r in early_runs + run_checks(later, snapshot, profile)}
-    return facts, timing, [by_id[c.id] for c in selected]
+    # Stopped after the crawl (while the gatherers probed): what they missed is unknown.
+    interrupted = INTERRUPTED.is_set() and snapshot.stop_reason != "interrupted"
+    audited = Audited(snapshot, {**facts, **more}, {**timing, **more_timing}, interrupted=interrupted)
+    by_id = {r.check.id: r for r in early_runs + run_checks(later, audited, profile)}
+    return audited, [by_id[c.id] for c in selected]
 
 
 def probe_reader(path: str | None):

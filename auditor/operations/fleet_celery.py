@@ -15,7 +15,8 @@ Celery and redis are optional: ``pip install gov-audit[fleet]``.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from auditor.operations.fleet import FleetJob, SiteOutcome, SiteSpec, _grace, audit_site
 
@@ -165,137 +166,198 @@ def run_celery(sites: list[SiteSpec], job: FleetJob, broker: str, backend: str |
       past that, the sites without a result are reported as such and the results already
       received are kept (the caller writes them and the fleet page).
     """
-    app = make_app(broker, backend, budget=(job.site_budget + _grace(job.site_budget, job.grace))
-                   if job.site_budget else None)
-    errors = _broker_errors()
-    say = say or (lambda text: None)
-    # Fail in a second, not after Celery's minute of publish retries, when the broker is not there.
+    hard = (job.site_budget + _grace(job.site_budget, job.grace)) if job.site_budget else None
+    app = make_app(broker, backend, budget=hard)
+    _connect(app)
+    dispatch = _Dispatch(app, job, broker, queue=queue, hard=hard,
+                         queue_timeout=queue_timeout or ((hard or 900.0) + 60.0),
+                         broker_patience=broker_patience, say=say or (lambda text: None), on_done=on_done)
+    for site in sites:
+        dispatch.send(site)
+    dispatch.collect()
+    return [dispatch.results[s.url] for s in sites if s.url in dispatch.results]
+
+
+def _connect(app) -> None:
+    """Fail in a second, not after Celery's minute of publish retries, when the broker is not there."""
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.2, timeout=5)
-    payload = job.to_json()
-    if broker.startswith(("redis://", "rediss://", "unix://")):
-        payload["pacer_url"] = broker
-    soft = job.site_budget or None
-    hard = (job.site_budget + _grace(job.site_budget, job.grace)) if job.site_budget else None
-    queue_timeout = queue_timeout or ((hard or 900.0) + 60.0)
-    pending: dict[str, list] = {}  # task id -> [result, site, sent, started, hostname, retried]
 
-    def send(site: SiteSpec, retried: bool = False) -> None:
-        res = app.send_task(TASK, args=[{"url": site.url, "profile": site.profile, "name": site.name}, payload],
-                            queue=queue, soft_time_limit=soft, time_limit=hard)
-        pending[res.id] = [res, site, time.monotonic(), None, None, retried]
 
-    for site in sites:
-        send(site)
-    results: dict[str, SiteOutcome] = {}
-    last_progress = time.monotonic()
-    misses: dict[str, int] = {}
-    last_ping = 0.0
-    outage_since: float | None = None
+@dataclass
+class _Task:
+    """One site's task in flight."""
 
-    def done(task_id: str, outcome: SiteOutcome) -> None:
-        nonlocal last_progress
-        pending.pop(task_id, None)
-        results[outcome.site.url] = outcome
-        last_progress = time.monotonic()
-        if on_done:
-            on_done(outcome)
+    result: Any  # celery AsyncResult
+    site: SiteSpec
+    sent: float  # time.monotonic() when sent
+    started: float | None = None  # … when a worker reported it started
+    host: str | None = None  # that worker's name
+    retried: bool = False  # sent again after its first worker was lost
 
-    def poll() -> None:
-        nonlocal last_progress, last_ping
-        now = time.monotonic()
-        for task_id, entry in list(pending.items()):
-            res, site, sent, started, host, retried = entry
-            state = res.state
-            note = " (sent again after its first worker was lost)" if retried else ""
-            if state == "SUCCESS":
-                msg = res.get(timeout=30, propagate=False) or {}
-                took = msg.get("duration") or round(now - (started or sent), 2)
-                reason = msg.get("reason")
-                done(task_id, SiteOutcome(site, msg.get("state", "error"), (reason or "") + note or None,
-                                          msg.get("report"), took))
-            elif state in ("FAILURE", "REVOKED"):
-                exc = res.result
-                name = type(exc).__name__ if isinstance(exc, BaseException) else str(state)
-                if "WorkerLost" in name:
-                    lost(task_id, entry, f"{name}: {exc}")
-                    continue
-                kind = "timeout" if "TimeLimit" in name else "error"
-                reason = (f"no result within the site budget of {job.site_budget:g} s" if kind == "timeout"
-                          else f"{name}: {exc}")
-                done(task_id, SiteOutcome(site, kind, reason + note, None, round(now - (started or sent), 2)))
-            elif state == "STARTED" and started is None:
-                info = res.info if isinstance(res.info, dict) else {}
-                entry[3], entry[4] = now, info.get("hostname")
-                last_progress = now
-            elif started is not None and hard is not None and now - started > hard + 30:
-                res.revoke(terminate=True, signal="SIGKILL")
-                done(task_id, SiteOutcome(site, "timeout",
-                                          f"no result within the site budget of {job.site_budget:g} s",
-                                          None, round(now - started, 2)))
-        if pending and time.monotonic() - last_progress > queue_timeout:
-            for task_id, entry in list(pending.items()):
-                entry[0].revoke()
-                done(task_id, SiteOutcome(entry[1], "error", f"no worker took the task within {queue_timeout:g} s "
-                                                             f"(is 'gov-audit worker --broker …' running?)"))
-        running = {e[4] for e in pending.values() if e[3] is not None and e[4]}
-        if running and time.monotonic() - last_ping >= PING_EVERY:
-            last_ping = time.monotonic()
-            replies = app.control.ping(destination=sorted(running), timeout=1.5) or []
-            alive = {name for reply in replies for name in reply}
-            for host in running:
-                misses[host] = 0 if host in alive else misses.get(host, 0) + 1
-            for task_id, entry in list(pending.items()):
-                if entry[4] in running and misses.get(entry[4], 0) >= PING_MISSES:
-                    lost(task_id, entry, f"worker {entry[4]} stopped answering")
+    def elapsed(self, now: float) -> float:
+        return round(now - (self.started or self.sent), 2)
 
-    def lost(task_id: str, entry: list, why: str) -> None:
-        res, site, sent, started, host, retried = entry
+
+class _Dispatch:
+    """The coordinator's state while the fleet runs: the tasks in flight and the results in."""
+
+    def __init__(self, app, job: FleetJob, broker: str, *, queue: str, hard: float | None,
+                 queue_timeout: float, broker_patience: float, say: Callable[[str], None],
+                 on_done: Callable[[SiteOutcome], None] | None) -> None:
+        self.app, self.job, self.broker, self.queue = app, job, broker, queue
+        self.soft, self.hard = job.site_budget or None, hard
+        self.queue_timeout, self.broker_patience = queue_timeout, broker_patience
+        self.say, self.on_done = say, on_done
+        self.errors = _broker_errors()
+        self.payload = job.to_json()
+        if broker.startswith(("redis://", "rediss://", "unix://")):
+            self.payload["pacer_url"] = broker
+        self.pending: dict[str, _Task] = {}
+        self.results: dict[str, SiteOutcome] = {}
+        self.last_progress = time.monotonic()
+        self.misses: dict[str, int] = {}  # worker -> pings in a row it did not answer
+        self.last_ping = 0.0
+        self.outage_since: float | None = None
+
+    # -- sending and settling ------------------------------------------------------------
+    def send(self, site: SiteSpec, retried: bool = False) -> None:
+        res = self.app.send_task(TASK, args=[{"url": site.url, "profile": site.profile, "name": site.name},
+                                             self.payload],
+                                 queue=self.queue, soft_time_limit=self.soft, time_limit=self.hard)
+        self.pending[res.id] = _Task(res, site, time.monotonic(), retried=retried)
+
+    def done(self, task_id: str, outcome: SiteOutcome) -> None:
+        self.pending.pop(task_id, None)
+        self.results[outcome.site.url] = outcome
+        self.last_progress = time.monotonic()
+        if self.on_done:
+            self.on_done(outcome)
+
+    def lost(self, task_id: str, task: _Task, why: str) -> None:
+        """A worker died with the task: send it once more, else report the site worker-lost."""
         try:
-            res.revoke()  # the unacknowledged message, if ever handed out again, is dropped
-        except errors:
+            task.result.revoke()  # the unacknowledged message, if ever handed out again, is dropped
+        except self.errors:
             pass
-        if not retried:
-            pending.pop(task_id, None)
-            say(f"{site.label()}: {why}; sending the site to another worker")
-            send(site, retried=True)
+        if not task.retried:
+            self.pending.pop(task_id, None)
+            self.say(f"{task.site.label()}: {why}; sending the site to another worker")
+            self.send(task.site, retried=True)
             return
-        done(task_id, SiteOutcome(site, "worker-lost", f"worker lost twice ({why}); the site was not judged",
-                                  None, round(time.monotonic() - (started or sent), 2)))
+        self.done(task_id, SiteOutcome(task.site, "worker-lost", f"worker lost twice ({why}); the site was not judged",
+                                       None, task.elapsed(time.monotonic())))
 
-    try:
-        while pending:
+    # -- one round of polling ------------------------------------------------------------
+    def poll(self) -> None:
+        now = time.monotonic()
+        for task_id, task in list(self.pending.items()):
+            self.settle(task_id, task, now)
+        self.give_up_when_idle()
+        self.ping_workers()
+
+    def settle(self, task_id: str, task: _Task, now: float) -> None:
+        """Take in one task's state: its result, its failure, its start, or its overrun."""
+        res, site = task.result, task.site
+        state = res.state
+        note = " (sent again after its first worker was lost)" if task.retried else ""
+        if state == "SUCCESS":
+            msg = res.get(timeout=30, propagate=False) or {}
+            took = msg.get("duration") or task.elapsed(now)
+            reason = msg.get("reason")
+            self.done(task_id, SiteOutcome(site, msg.get("state", "error"), (reason or "") + note or None,
+                                           msg.get("report"), took))
+        elif state in ("FAILURE", "REVOKED"):
+            exc = res.result
+            name = type(exc).__name__ if isinstance(exc, BaseException) else str(state)
+            if "WorkerLost" in name:
+                self.lost(task_id, task, f"{name}: {exc}")
+                return
+            kind = "timeout" if "TimeLimit" in name else "error"
+            reason = (f"no result within the site budget of {self.job.site_budget:g} s" if kind == "timeout"
+                      else f"{name}: {exc}")
+            self.done(task_id, SiteOutcome(site, kind, reason + note, None, task.elapsed(now)))
+        elif state == "STARTED" and task.started is None:
+            info = res.info if isinstance(res.info, dict) else {}
+            task.started, task.host = now, info.get("hostname")
+            self.last_progress = now
+        elif task.started is not None and self.hard is not None and now - task.started > self.hard + 30:
+            res.revoke(terminate=True, signal="SIGKILL")
+            self.done(task_id, SiteOutcome(site, "timeout",
+                                           f"no result within the site budget of {self.job.site_budget:g} s",
+                                           None, task.elapsed(now)))
+
+    def give_up_when_idle(self) -> None:
+        """No task started or finished for queue_timeout: no worker is listening."""
+        if self.pending and time.monotonic() - self.last_progress > self.queue_timeout:
+            for task_id, task in list(self.pending.items()):
+                task.result.revoke()
+                self.done(task_id, SiteOutcome(task.site, "error",
+                                               f"no worker took the task within {self.queue_timeout:g} s "
+                                               f"(is 'gov-audit worker --broker …' running?)"))
+
+    def ping_workers(self) -> None:
+        """Ping the workers running tasks; one silent PING_MISSES times in a row is lost."""
+        running = {t.host for t in self.pending.values() if t.started is not None and t.host}
+        if not running or time.monotonic() - self.last_ping < PING_EVERY:
+            return
+        self.last_ping = time.monotonic()
+        replies = self.app.control.ping(destination=sorted(running), timeout=1.5) or []
+        alive = {name for reply in replies for name in reply}
+        for host in running:
+            self.misses[host] = 0 if host in alive else self.misses.get(host, 0) + 1
+        for task_id, task in list(self.pending.items()):
+            if task.host in running and self.misses.get(task.host, 0) >= PING_MISSES:
+                self.lost(task_id, task, f"worker {task.host} stopped answering")
+
+    # -- the loop ------------------------------------------------------------------------
+    def collect(self) -> None:
+        """Poll until every site has a result, riding out broker outages; Ctrl-C revokes the rest."""
+        try:
+            while self.pending:
+                try:
+                    self.poll()
+                    self.broker_back()
+                except self.errors as exc:
+                    if not self.ride_out(exc):
+                        break
+                    time.sleep(1.0)
+                    continue
+                if self.pending:
+                    time.sleep(0.2)
+        except KeyboardInterrupt:
+            self.interrupt()
+
+    def broker_back(self) -> None:
+        if self.outage_since is not None:
+            self.say(f"the broker is back after {time.monotonic() - self.outage_since:.0f} s")
+        self.outage_since = None
+
+    def ride_out(self, exc: BaseException) -> bool:
+        """The broker cannot be reached: wait (True) until broker_patience is spent, then report
+        the sites without a result as such (False)."""
+        now = time.monotonic()
+        if self.outage_since is None:
+            self.outage_since = now
+            self.say(f"the broker {self.broker} cannot be reached ({type(exc).__name__}); "
+                     f"retrying for up to {self.broker_patience:g} s")
+        if now - self.outage_since > self.broker_patience:
+            for task_id, task in list(self.pending.items()):
+                self.done(task_id, SiteOutcome(task.site, "error",
+                                               f"no result: the broker {self.broker} was unreachable for "
+                                               f"{self.broker_patience:g} s ({type(exc).__name__}: {str(exc)[:120]})"))
+            return False
+        self.last_progress = now  # an outage is not "no worker took the task"
+        for task in self.pending.values():
+            if task.started is not None:
+                task.started += 1.0  # nor time the sites spent auditing
+        return True
+
+    def interrupt(self) -> None:
+        for task in list(self.pending.values()):
             try:
-                poll()
-                if outage_since is not None:
-                    say(f"the broker is back after {time.monotonic() - outage_since:.0f} s")
-                outage_since = None
-            except errors as exc:
-                now = time.monotonic()
-                if outage_since is None:
-                    outage_since = now
-                    say(f"the broker {broker} cannot be reached ({type(exc).__name__}); "
-                        f"retrying for up to {broker_patience:g} s")
-                if now - outage_since > broker_patience:
-                    for task_id, entry in list(pending.items()):
-                        done(task_id, SiteOutcome(entry[1], "error",
-                                                  f"no result: the broker {broker} was unreachable for "
-                                                  f"{broker_patience:g} s ({type(exc).__name__}: {str(exc)[:120]})"))
-                    break
-                last_progress = now  # an outage is not "no worker took the task"
-                for entry in pending.values():
-                    if entry[3] is not None:
-                        entry[3] += 1.0  # nor time the sites spent auditing
-                time.sleep(1.0)
-                continue
-            if pending:
-                time.sleep(0.2)
-    except KeyboardInterrupt:
-        for task_id, entry in list(pending.items()):
-            try:
-                entry[0].revoke(terminate=True, signal="SIGKILL")
-            except errors:
+                task.result.revoke(terminate=True, signal="SIGKILL")
+            except self.errors:
                 pass
-            results[entry[1].url] = SiteOutcome(entry[1], "interrupted", "interrupted")
-        pending.clear()
-    return [results[s.url] for s in sites if s.url in results]
+            self.results[task.site.url] = SiteOutcome(task.site, "interrupted", "interrupted")
+        self.pending.clear()

@@ -8,7 +8,9 @@ check's id)::
     def columns_of(snapshot, profile) -> list[Column]: ...
 
 The result is kept in a store belonging to that first argument (a weak reference: it goes when
-the audit's snapshot goes) under the key ``(view, parameters)``. The snapshot itself is never
+the audit's snapshot goes) under the key ``(view, parameters)``; an object standing for the
+snapshot (``view_owner``: the checks' snapshot with the gatherers' facts beside it) shares the
+snapshot's store — a view reads the crawl, never a gatherer's facts. The snapshot itself is never
 written. Gatherers read views while checks run, on other threads: the first caller of a key
 computes it, and a second caller of the same key waits for that result instead of computing
 it again; different keys compute at the same time (a view may call other views).
@@ -38,10 +40,11 @@ def view(func: Callable[Concatenate[O, P], R]) -> Callable[Concatenate[O, P], R]
     @functools.wraps(func)
     def memoised(owner: O, *args: P.args, **kwargs: P.kwargs) -> R:
         key = (func, args, tuple(sorted(kwargs.items())) if kwargs else ())
+        memo_owner = getattr(owner, "view_owner", owner)
         with _LOCK:
-            store = _STORES.get(owner)
+            store = _STORES.get(memo_owner)
             if store is None:
-                store = _STORES[owner] = {}
+                store = _STORES[memo_owner] = {}
             future = store.get(key)
             mine = future is None
             if mine:
@@ -64,5 +67,5 @@ def view(func: Callable[Concatenate[O, P], R]) -> Callable[Concatenate[O, P], R]
 def computed(owner: Any) -> int:
     """How many view results are held for ``owner`` (for tests and benchmarks)."""
     with _LOCK:
-        store = _STORES.get(owner)
+        store = _STORES.get(getattr(owner, "view_owner", owner))
         return len(store) if store else 0

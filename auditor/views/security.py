@@ -607,11 +607,10 @@ def control_of(page_rec: dict, snap) -> dict:
             "title": page.title if page else "", "text": page.text if page else ""}
 
 
-def script_sources(snap) -> list[tuple[str, str]]:
-    """(url, script text): inline scripts of the pages the ``scripts`` gatherer sampled (else the
-    homepage), the homepage's same-site scripts the crawl kept, and the script files gathered."""
+def script_sources(snap, facts: dict | None) -> list[tuple[str, str]]:
+    """(url, script text): inline scripts of the pages the ``scripts`` gatherer sampled (``facts``,
+    else the homepage), the homepage's same-site scripts the crawl kept, and the script files gathered."""
     out = []
-    facts = snap.facts.get("scripts")
     pages = [snap.page(u) for u in facts.get("pages", ())] if isinstance(facts, dict) else []
     pages = [p for p in pages if p is not None] or ([snap.homepage] if snap.homepage else [])
     for page in pages:
