@@ -119,10 +119,12 @@ def breadcrumb(text: str) -> list[str]:
     out = []
     for p in parts:
         # The text after the breadcrumb runs on (visible text is joined with spaces);
-        # column names have no spaces, so each crumb is its first word.
-        p = p.split()[0]
-        out.append(p[:20])
-        if len(out) >= 6:
+        # column names have no spaces, so each crumb is its first word, and the first crumb
+        # followed by other words is the last one: a later separator (a ">>" in the page's
+        # body text) is not part of the breadcrumb.
+        words = p.split()
+        out.append(words[0][:20])
+        if len(words) > 1 or len(out) >= 6:
             break
     return out
 

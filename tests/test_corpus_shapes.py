@@ -1,0 +1,134 @@
+"""Verdicts on template shapes met in the real-site corpus (corpus/manifest.toml; issue 10, item 12).
+
+Each fixture reproduces, in a few lines, the structure of a real site's page that an audit with
+default options judged wrongly; the site's copy itself is never needed here.
+
+- A TRS county-department template (rsj.gzdaozhen.gov.cn, 2020): a blank column is a
+  ``<div class="NewsList"><h1>扶贫工作</h1><ul></ul></div>`` with no notice at all; the 依申请公开
+  page is a set of tab panels, one of them an empty ``<div class="content_list">``, and its text
+  says ">>申请表填写注意事项" a little after the breadcrumb; the site's own 网站纠错 form
+  (错别字, 出错页面地址, 出错问题描述) is its only form with a text area.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from servers import page
+
+from auditor.views.columns import breadcrumb
+from auditor.views.listing import empty_list_box
+
+import lxml.html
+
+AS_OF = date(2021, 1, 4)
+FILL = "<p>" + "本站发布本局政务信息、政策文件和办事服务指南，欢迎社会各界监督。" * 12 + "</p>"
+NAV = ('<ul class="nav"><li><a href="/gzdt/">工作动态</a></li><li><a href="/zwgk/fpgz/">扶贫工作</a></li>'
+       '<li><a href="/zwgk/ghjh/">规划计划</a></li><li><a href="/zwgk/zcjd/">政策解读</a></li>'
+       '<li><a href="/zwgk/ggzypz/">公共资源配置</a></li><li><a href="/zwgk/ysqgk/">依申请公开</a></li>'
+       '<li><a href="/syqt/wzjc/">网站纠错</a></li></ul>')
+FOOTER = '<div class="foot_nr"><p>主办：示例县人力资源和社会保障局</p><p>电话：0851-12345678</p></div>'
+
+
+def ago(days: int) -> str:
+    return (AS_OF - timedelta(days=days)).isoformat()
+
+
+def result(out, cid):
+    return next(c for c in out.report["checks"] if c["id"] == cid)
+
+
+def trs_column(name: str, rows: str) -> str:
+    """The TRS list template: breadcrumb, left nav written by a script, the list, a script pager."""
+    return page(f"示例县人社局-{name}",
+                f'{NAV}<div class="dqwz">您当前所在位置：<a href="/">首页</a>&nbsp;&raquo;&nbsp;'
+                f'<a href="/zwgk/">政务公开</a>&nbsp;&raquo;&nbsp;<a href="">{name}</a></div>'
+                '<div class="Left_Nav"><ul><script>document.write(\'<li><a href="/zwgk/ysqgk/">依申请公开</a></li>\');'
+                '</script></ul></div>'
+                f'<div class="NewsList"><h1><span>{name}</span></h1><ul>\n  {rows}\n</ul></div>'
+                '<div class="page"><script>createPageHTML(1, 0, "index", "html")</script></div>' + FOOTER)
+
+
+def trs_rows(prefix: str, ages) -> str:
+    return "".join(f'<li><a href="{prefix}t{n}.html" title="第{n}条信息">第{n}条信息的标题内容比较长一些</a>'
+                   f'<span>{ago(a)}</span></li>' for n, a in enumerate(ages))
+
+
+YSQGK = page("示例县人社局-依申请公开",
+             NAV + '<div class="tq">您当前所在的位置： <a href="/zwgk/">政务公开</a>&nbsp;&raquo;&nbsp;'
+                   '<a href="">依申请公开</a></div>'
+                   '<dl><dt><a href="javascript:;">依申请公开说明</a><a href="javascript:;">书面依申请公开</a></dt>'
+                   '<dd><div class="right_nav_content"><div class="content_list">\n</div></div>'
+                   '<div class="right_nav_content"><div class="content_list"><div class="xzbg">1 下载表格</div>'
+                   '<div class="xzbg">2 填写申请书 <div style="color:#e20000">&gt;&gt;申请表填写注意事项</div>'
+                   '<p>1、申请表应填写完整，对没有联系方式或联系方式有误的信息恕不回复。</p></div>'
+                   '<div class="xzbg">3 提交表格</div></div></div></dd></dl>' + FOOTER)
+
+WZJC = page("示例县人社局-网站纠错",
+            NAV + '<div class="dqwz">当前位置：<a href="/">首页</a> » 首页其他 » 网站纠错</div>'
+                  '<form action="/wcm/error.do" method="post">错别类：<input type="radio" name="type" value="1">错别字'
+                  '<input type="radio" name="type" value="2">图片显示错误 内容标题：<input name="title"> '
+                  '出错页面地址：<input name="url"> 出错问题描述：<textarea name="content"></textarea>'
+                  '姓名：<input name="name"> 联系电话：<input name="tel"><input type="submit" value="提交"></form>'
+            + FOOTER)
+
+
+def department_site():
+    routes = {
+        "/": page("示例县人力资源和社会保障局", NAV + '<ul class="list">' + trs_rows("/gzdt/", [1, 3, 5]) + "</ul>"
+                  + FILL + FOOTER),
+        "/gzdt/": trs_column("工作动态", trs_rows("/gzdt/", [1, 3, 5, 8])),
+        "/zwgk/ysqgk/": YSQGK,
+        "/syqt/wzjc/": WZJC,
+    }
+    for path, name in (("/zwgk/fpgz/", "扶贫工作"), ("/zwgk/ghjh/", "规划计划"), ("/zwgk/zcjd/", "政策解读"),
+                       ("/zwgk/ggzypz/", "公共资源配置")):
+        routes[path] = trs_column(name, "")
+    for n in range(4):
+        routes[f"/gzdt/t{n}.html"] = page(f"第{n}条", f"<h1>第{n}条</h1><div>发布时间：{ago(1)}</div>{FILL}")
+    return routes
+
+
+def test_trs_columns_listing_nothing_under_their_heading_are_blank_and_tab_panels_are_not(audit_site):
+    out = audit_site(department_site(), only=["freshness.empty-columns"], as_of=AS_OF)
+    r = result(out, "freshness.empty-columns")
+    assert r["status"] == "warn", r["summary"]  # four: above the early warning (2), below the veto (5)
+    assert sorted(b["name"] for b in r["details"]["blank"]) == ["公共资源配置", "扶贫工作", "政策解读", "规划计划"]
+
+
+def test_a_fifth_trs_blank_column_is_the_veto(audit_site):
+    routes = department_site()
+    routes["/zwgk/gwygl/"] = trs_column("公务员管理", "")
+    routes["/"] = routes["/"].replace("</ul>", '<li><a href="/zwgk/gwygl/">公务员管理</a></li></ul>', 1)
+    r = result(audit_site(routes, only=["freshness.empty-columns"], as_of=AS_OF), "freshness.empty-columns")
+    assert r["status"] == "fail" and len(r["details"]["blank"]) == 5, r["summary"]
+
+
+def test_the_sites_error_report_form_is_no_consultation_channel(audit_site):
+    out = audit_site(department_site(), only=["interaction.message-board"], as_of=AS_OF)
+    r = result(out, "interaction.message-board")
+    assert r["status"] == "fail" and r["veto"], r["summary"]
+
+
+def test_a_letter_form_beside_the_error_report_form_still_counts(audit_site):
+    routes = department_site()
+    routes["/hdjl/"] = page("局长信箱", NAV + '<form action="/letter/save" method="post">姓名：<input name="name">'
+                                        '留言标题：<input name="title"> 留言内容：<textarea name="content"></textarea>'
+                                        '<input type="submit" value="提交"></form>' + FOOTER)
+    routes["/"] = routes["/"].replace("</ul>", '<li><a href="/hdjl/">局长信箱</a></li></ul>', 1)
+    r = result(audit_site(routes, only=["interaction.message-board"], as_of=AS_OF), "interaction.message-board")
+    assert r["status"] == "pass", r["summary"]
+
+
+def test_a_breadcrumb_ends_at_its_last_crumb_not_at_a_later_separator():
+    text = ("您当前所在的位置： 政务公开 » 依申请公开 依申请公开说明 书面依申请公开 1 下载表格 "
+            "2 填写申请书 >>申请表填写注意事项 1、申请表应填写完整")
+    assert breadcrumb(text) == ["政务公开", "依申请公开"]
+
+
+def test_an_empty_tab_panel_beside_a_filled_one_is_no_empty_list():
+    tabs = lxml.html.fromstring('<div><div class="content_list"></div><div class="content_list"><p>说明</p></div></div>')
+    assert not empty_list_box(tabs)
+    trs = lxml.html.fromstring('<div class="NewsList"><h1><span>扶贫工作</span></h1><ul>\n</ul></div>')
+    assert empty_list_box(trs)
+    filled = lxml.html.fromstring('<div class="NewsList"><h1>扶贫工作</h1><ul></ul><p>本栏目介绍……</p></div>')
+    assert not empty_list_box(filled)
