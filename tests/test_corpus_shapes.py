@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from servers import page
+from servers import Response, page
 
 from auditor.views.columns import breadcrumb
 from auditor.views.listing import empty_list_box
@@ -132,3 +132,30 @@ def test_an_empty_tab_panel_beside_a_filled_one_is_no_empty_list():
     assert empty_list_box(trs)
     filled = lxml.html.fromstring('<div class="NewsList"><h1>扶贫工作</h1><ul></ul><p>本栏目介绍……</p></div>')
     assert not empty_list_box(filled)
+
+
+# -- the same copy's homepage, as its uploader left it: a script that shows visitors a fake 404 ----
+
+FAKE_404_JS = ("var box = '<table><tr><td><div>无法找到该网页</div>您正在搜索的页面可能已经删除。HTTP 错误 404 - 文件或目录未找到。"
+               "</td></tr></table>';\n"
+               "var page = \"<html><head><meta charset='utf-8'></head><body style=margin:0>\" + box + "
+               "\"</body></html><script>try{window.stop();}catch(e){};<\\/script>\";\n"
+               "document.title = '无法找到该网页';\ndocument.write(page);\n")
+OLD_BROWSER_JS = ("if (navigator.userAgent.indexOf('MSIE 6') > -1) {\n"
+                  "  document.write('<html><body><p>您的浏览器版本过低，请升级后访问本站。</p></body></html>');\n"
+                  "  document.execCommand('Stop');\n}\n")
+
+
+def test_a_script_writing_a_fake_404_over_the_homepage_is_an_injected_script(audit_site):
+    routes = department_site()
+    routes["/"] = routes["/"].replace("</head>", '<script type="text/javascript" src="/js/kb.js"></script></head>', 1)
+    routes["/js/kb.js"] = Response(FAKE_404_JS, content_type="application/javascript")
+    r = result(audit_site(routes, only=["security.injected-scripts"], as_of=AS_OF), "security.injected-scripts")
+    assert r["status"] == "fail", r["summary"]
+    assert any("伪造的出错页面" in e["note"]["zh"] for e in r["evidence"]), r["evidence"]
+
+
+def test_an_old_browser_notice_written_the_same_way_is_not():
+    from auditor.views.security import analyse_script, data
+    assert [f.kind for f in analyse_script(FAKE_404_JS, "rsj.example.gov.cn", data())] == ["page-replaced"]
+    assert analyse_script(OLD_BROWSER_JS, "rsj.example.gov.cn", data()) == []
