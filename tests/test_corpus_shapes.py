@@ -159,3 +159,32 @@ def test_an_old_browser_notice_written_the_same_way_is_not():
     from auditor.views.security import analyse_script, data
     assert [f.kind for f in analyse_script(FAKE_404_JS, "rsj.example.gov.cn", data())] == ["page-replaced"]
     assert analyse_script(OLD_BROWSER_JS, "rsj.example.gov.cn", data()) == []
+
+
+# -- TRS article pages whose 发布时间 is written by a script -------------------------------------
+
+def trs_article(title: str, written: str) -> str:
+    return page(f"示例县人社局-{title}",
+                f'<div class="toolbar">发布时间：\n  <script type="text/javascript">\n  var  pubdata=\'{written}\';\n'
+                "  if(pubdata!=''){\n    document.write(pubdata);\n  }\n  </script>\n  字体：<span>小</span></div>"
+                f"<h1>{title}</h1>{FILL}")
+
+
+def test_a_publish_date_written_by_a_script_after_its_label_is_read(audit_site):
+    routes = department_site()
+    for n in range(4):
+        routes[f"/gzdt/t{n}.html"] = trs_article(f"第{n}条", f"2020年12月{20 + n}日")
+    out = audit_site(routes, only=["content.future-dates"], as_of=AS_OF)
+    r = result(out, "content.future-dates")
+    assert r["status"] == "pass", r["summary"]
+    routes["/gzdt/t3.html"] = trs_article("第3条", "2021年03月01日")
+    r = result(audit_site(routes, only=["content.future-dates"], as_of=AS_OF), "content.future-dates")
+    assert r["status"] == "fail" and any("2021-03-01" in e["excerpt"] for e in r["evidence"]), r
+
+
+def test_only_a_script_right_after_the_label_gives_the_date():
+    from auditor.views.dates import script_written_date
+    html = "发布时间：<script>var pubdata='2020年07月02日'; if(pubdata!=''){document.write(pubdata);}</script>"
+    assert script_written_date(html) == date(2020, 7, 2)
+    assert script_written_date("成绩发布时间：<script>var d='2021年03月01日';document.write(d)</script>") is None
+    assert script_written_date("发布时间：<span>见正文</span><script>var d='2021-03-01';document.write(d)</script>") is None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from auditor.views.cache import view
-from auditor.views.dates import date_from_url, labelled_date, meta_date
+from auditor.views.dates import date_from_url, labelled_date, meta_date, script_written_date
 from auditor.views.listing import Item, empty_list_box, empty_notice, extract_items
 
 _PAGINATION = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|pagenum|pageno|pageindex|p|pn|curpage)=(?:[2-9]|\d{2,})",
@@ -87,7 +87,7 @@ def page_date(page, as_of: date | None) -> tuple[date | None, str]:
     d = meta_date(page.meta, as_of)
     if d:
         return d, "meta"
-    d = labelled_date(page.text[:3000], PUBLISH_LABELS, as_of)
+    d = labelled_date(page.text[:3000], PUBLISH_LABELS, as_of) or script_written_date(page.html, PUBLISH_LABELS, as_of)
     if d:
         return d, "label"
     d = date_from_url(page.final_url, as_of)
