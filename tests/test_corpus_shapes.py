@@ -188,3 +188,24 @@ def test_only_a_script_right_after_the_label_gives_the_date():
     assert script_written_date(html) == date(2020, 7, 2)
     assert script_written_date("成绩发布时间：<script>var d='2021年03月01日';document.write(d)</script>") is None
     assert script_written_date("发布时间：<span>见正文</span><script>var d='2021-03-01';document.write(d)</script>") is None
+
+
+# -- a column linked both as its directory and as its index file is one column -------------------
+
+def test_a_column_under_its_directory_and_its_index_file_is_counted_once(audit_site):
+    # TRS templates link a column as ../ywyw/ from one page and ywyw/index.html from another: three
+    # stale news columns must not become six (the 栏目不更新 veto is at five).
+    names = {"ywyw": "业务要闻", "xydt": "行业动态", "bmdt": "部门动态"}
+    routes = department_site()
+    links = "".join(f'<li><a href="/gzdt/{k}/">{v}</a></li><li><a href="/gzdt/{k}/index.html">{v}</a></li>'
+                    for k, v in names.items())
+    routes["/"] = routes["/"].replace("</ul>", links + "</ul>", 1)
+    for k, v in names.items():
+        column = trs_column(v, trs_rows(f"/gzdt/{k}/", [200, 230, 260]))
+        routes[f"/gzdt/{k}/"] = column
+        routes[f"/gzdt/{k}/index.html"] = column
+    out = audit_site(routes, only=["freshness.columns"], as_of=AS_OF)
+    r = result(out, "freshness.columns")
+    assert r["status"] != "fail", r["summary"]
+    stale = [c["name"] for c in r["details"]["columns"] if c["state"] == "stale"]
+    assert sorted(stale) == ["业务要闻", "行业动态", "部门动态"], r["details"]["columns"]

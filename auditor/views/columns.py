@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlsplit, urlunsplit
 
 from auditor.views.cache import view
 from auditor.views.dates import date_from_url, labelled_date, meta_date, script_written_date
@@ -51,6 +52,31 @@ class Column:
     def age_days(self, as_of: date) -> int | None:
         newest = self.newest
         return (as_of - newest).days if newest else None
+
+
+_INDEX_FILE = re.compile(r"(?<=/)(?:index|default)\.(?:s?html?|jsp|aspx?|php)$", re.I)
+
+
+def directory_key(url: str) -> str:
+    """One key for a column page under its directory and its index file (/gzdt/ywyw/ and
+    /gzdt/ywyw/index.html are one column: TRS templates link both)."""
+    parts = urlsplit(url)
+    if parts.query:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.lower(), _INDEX_FILE.sub("", parts.path), "", ""))
+
+
+def one_per_page(columns: list) -> list:
+    """The columns with a page's aliases dropped: a column the profile names stays, else the alias
+    listing the most dated rows."""
+    def rank(c) -> tuple[bool, int]:
+        return getattr(c, "origin", "") == "profile", len(c.dated)
+    kept: dict[str, object] = {}
+    for c in columns:
+        key = directory_key(c.url)
+        if key not in kept or rank(c) > rank(kept[key]):
+            kept[key] = c
+    return [c for c in columns if kept[directory_key(c.url)] is c]
 
 
 def is_pagination(url: str) -> bool:
@@ -288,7 +314,7 @@ def find_columns(snapshot, profile, max_depth: int = SCAN_DEPTH) -> list[Column]
         klass, days = classify(name, profile)
         columns.append(Column(page.final_url, name, source, page.depth, mine, empty, klass, days, notice))
     columns.sort(key=lambda c: (c.depth, c.url))
-    return columns
+    return one_per_page(columns)
 
 
 @view
