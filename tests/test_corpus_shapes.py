@@ -209,3 +209,29 @@ def test_a_column_under_its_directory_and_its_index_file_is_counted_once(audit_s
     assert r["status"] != "fail", r["summary"]
     stale = [c["name"] for c in r["details"]["columns"] if c["state"] == "stale"]
     assert sorted(stale) == ["业务要闻", "行业动态", "部门动态"], r["details"]["columns"]
+
+
+# -- the footer's sponsor and contact, not the article's or a script's ---------------------------
+# Seen on saved article pages of city and ministry portals (石家庄, 教育部): the end of the page
+# text holds the article ("由…报社主办", "联系方式：上海交通大学 021-…") before the footer, and an
+# included script has "abcdefghijklmnopqrstuvwxyz0123456789" in it.
+
+ARTICLE_END = ("<div class='article'><p>第二届书法篆刻大展由省文化研究会、示例日报社主办，省书法家协会提供学术支持。</p>"
+               "<p>七、联系方式 上海交通大学：021-34206231</p></div>")
+
+
+def test_the_footers_sponsor_wins_over_the_articles_above_it(audit_site):
+    footer = ('<div class="dbqtse"><a href="/lxwm/">联系我们</a> 示例市人民政府办公室主办 示例市电子政务中心承办 '
+              '网站标识码：1301000003</div>')
+    out = audit_site({"/": page("示例市人民政府", FILL + ARTICLE_END + footer)}, only=["identity.footer"], as_of=AS_OF)
+    r = result(out, "identity.footer")
+    assert r["status"] == "pass" and r["details"]["sponsor"] == "示例市人民政府办公室", r["details"]
+
+
+def test_digits_in_a_scripts_alphabet_are_no_phone_number(audit_site):
+    routes = {"/": page("示例市人民政府", FILL + '<div class="footer">主办单位：示例市人民政府办公室</div>',
+                        head='<script src="/static/js/gt.js"></script>'),
+              "/static/js/gt.js": Response('var chars = "abcdefghijklmnopqrstuvwxyz0123456789"; var hex = "0123456789abcdef";',
+                                           content_type="application/javascript")}
+    r = result(audit_site(routes, only=["identity.footer"], as_of=AS_OF), "identity.footer")
+    assert r["status"] == "warn" and "contact" not in r["details"], (r["summary"], r["details"])

@@ -296,10 +296,32 @@ class Sponsor:
     hit: Hit
 
 
+# What only a footer says: the text nearest these is the footer, whatever the parser took for it.
+_FOOTER_MARKS = re.compile(r"网站标识码|ICP备|ICP证|公网安备|版权所有|Copyright|技术支持|All Rights Reserved", re.I)
+NEAR_FOOTER_MARK = 200    # characters: hits this near a footer mark are in the footer's cluster
+
+
+def footer_first(hits: list[Hit]) -> list[Hit]:
+    """Hits in the order a footer item is most likely among them.
+
+    The parser's footer, then the end of the page text; in each, hits by how near they sit to what
+    only footers say (网站标识码, ICP备, 版权所有 …), 主办 before 承办/主管 within the footer's
+    cluster: the text above the footer is the page's content (an article saying "由…报社主办" or
+    listing others' 联系方式), and a parser's footer guess on a short page is the whole page.
+    Scripts and frames come last, in source order."""
+    def key(h: Hit) -> tuple:
+        if h.where != "footer" and not h.where.endswith("-tail"):
+            return 2, False, False, 0
+        marks = [m.start() for m in _FOOTER_MARKS.finditer(h.text)]
+        distance = min((abs(m - h.match.start()) for m in marks), default=len(h.text) - h.match.start())
+        return (0 if h.where == "footer" else 1), distance > NEAR_FOOTER_MARK, "主办" not in h.match.group(0), distance
+    return sorted(hits, key=key)
+
+
 def find_sponsors(snap, labels: list[str]) -> list[Sponsor]:
-    """主办/承办/主管单位 names written in the homepage's footer sources."""
+    """主办/承办/主管单位 names written in the homepage's footer sources, footer first."""
     out = []
-    for hit in search_sources(footer_sources(snap), sponsor_pattern(labels)):
+    for hit in footer_first(search_sources(footer_sources(snap), sponsor_pattern(labels))):
         g = hit.match.groupdict()
         raw = g.get("a") or g.get("b") or g.get("c") or ""
         name = clean_name(raw)
