@@ -217,8 +217,3 @@ def _filled_twin(root, box) -> bool:
         return False
     return any(other is not box and (other.get("class") or "").strip() == cls and other.text_content().strip()
                for other in root.iter(box.tag))
-    for el in root.iter("ul", "ol", "tbody", "table", "div", "dl"):
-        ident = f"{el.get('id') or ''} {el.get('class') or ''}".strip()
-        if ident and _LIST_BOX.search(ident) and not len(el) and not (el.text or "").strip():
-            return True
-    return False
