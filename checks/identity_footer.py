@@ -16,9 +16,11 @@ from auditor.checking.verdicts import missing_result, missing_status, thin_unkno
 ID = "identity.footer"
 DEFAULT_SPONSOR = ["主办单位", "承办单位", "主管单位", "主办", "承办", "主管"]
 DEFAULT_CONTACT_LINKS = ["联系我们", "联系方式"]
-# A number glued to Latin letters is code, not a phone ("…xyz0123456789" in a script's alphabet).
+# A landline's area code is 010, 02X or 0[3-9]XX, and a number glued to Latin letters is code, not a
+# phone: "0123456789" (a script's digit alphabet) is neither.
 CONTACT = re.compile(
-    r"(?<![\dA-Za-z-])(?:\(0\d{2,3}\)|0\d{2,3})\s*[-—–]?\s*\d{7,8}(?![\dA-Za-z])"  # landline 0531-12345678, (010)12345678
+    r"(?<![\dA-Za-z-])(?:\((?:010|02\d|0[3-9]\d{2})\)|010|02\d|0[3-9]\d{2})\s*[-—–]?\s*\d{7,8}(?![\dA-Za-z])"
+    # landline 0531-12345678, (010)12345678
     r"|(?<![\d-])400-?\d{3}-?\d{4}(?!\d)"                                      # 400 numbers
     r"|(?<!\d)1[3-9]\d{9}(?!\d)"                                               # mobile
     r"|(?<![\d.])123\d{2}(?![\d.])"                                            # 12345 / 12328 hotlines

@@ -231,7 +231,21 @@ def test_the_footers_sponsor_wins_over_the_articles_above_it(audit_site):
 def test_digits_in_a_scripts_alphabet_are_no_phone_number(audit_site):
     routes = {"/": page("示例市人民政府", FILL + '<div class="footer">主办单位：示例市人民政府办公室</div>',
                         head='<script src="/static/js/gt.js"></script>'),
-              "/static/js/gt.js": Response('var chars = "abcdefghijklmnopqrstuvwxyz0123456789"; var hex = "0123456789abcdef";',
+              "/static/js/gt.js": Response('var chars = "abcdefghijklmnopqrstuvwxyz0123456789"; var hex = "0123456789abcdef";'
+                                           ' var digits = "0123456789";',
                                            content_type="application/javascript")}
     r = result(audit_site(routes, only=["identity.footer"], as_of=AS_OF), "identity.footer")
     assert r["status"] == "warn" and "contact" not in r["details"], (r["summary"], r["details"])
+
+
+def test_an_articles_sponsor_far_above_a_footer_that_names_none_is_not_the_footers(audit_site):
+    # 教育部's article template: the notice's 组织单位 (主办单位：…司) and 联系方式 sit well above a
+    # footer that says only 版权所有 and links 联系我们.
+    notice = ("<div class='article'><p>二、组织单位 主办单位：示例部思想政治工作司 承办单位：示例部宣传教育中心</p>"
+              + FILL + "<p>七、联系方式 示例部思想政治工作司：010-66096689</p>" + FILL + "</div>")
+    footer = ('<div class="foot"><a href="/lxwm/">联系我们</a> 版权所有：示例人民共和国示例部 '
+              '京ICP备10028400号-1 京公网安备11010202007625号 网站标识码：bm05000001</div>')
+    out = audit_site({"/": page("示例部", notice + footer)}, only=["identity.footer"], as_of=AS_OF)
+    r = result(out, "identity.footer")
+    assert r["status"] == "warn" and "sponsor" not in r["details"], (r["summary"], r["details"])
+    assert r["details"]["copyright_owner"] == "示例人民共和国示例部" and "contact" not in r["details"], r["details"]
