@@ -249,3 +249,14 @@ def test_an_articles_sponsor_far_above_a_footer_that_names_none_is_not_the_foote
     r = result(out, "identity.footer")
     assert r["status"] == "warn" and "sponsor" not in r["details"], (r["summary"], r["details"])
     assert r["details"]["copyright_owner"] == "示例人民共和国示例部" and "contact" not in r["details"], r["details"]
+
+
+def test_an_address_in_a_script_librarys_comment_is_no_contact(audit_site):
+    # 西安's article page loads jspdf.debug.js, whose header says "Copyright (c) 2013 …, …@gmail.com".
+    library = ("/** ====\n * jsPDF JavaScript plugin\n * Copyright (c) 2013 Some One, some.one@example.com\n */\n"
+               "var api = {}; // see http://example.com/docs\n")
+    routes = {"/": page("示例市人民政府", FILL + '<div class="footer">主办单位：示例市人民政府办公厅 网站标识码：6101000007</div>',
+                        head='<script src="/static/js/lib.js"></script>'),
+              "/static/js/lib.js": Response(library, content_type="application/javascript")}
+    r = result(audit_site(routes, only=["identity.footer"], as_of=AS_OF), "identity.footer")
+    assert r["status"] == "warn" and "contact" not in r["details"], (r["summary"], r["details"])

@@ -111,6 +111,11 @@ FOOTER_TAIL_CHARS = 2000
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
+# Comments in scripts are never shown: a library's header (Copyright … someone@example.com) is
+# no footer. "//" after a colon or a quote is a URL, not a comment.
+_JS_COMMENT = re.compile(r"/\*.*?\*/|(?<![:'\"\\])//[^\n]*", re.S)
+
+
 def footer_sources(snap) -> list[tuple[str, str, str]]:
     """The footer, the end of the page text, scripts and frames: where footer items are written.
 
@@ -122,6 +127,8 @@ def footer_sources(snap) -> list[tuple[str, str, str]]:
     for where, url, text in snap.homepage_text_sources():
         if where in ("page", "rendered"):
             out.append((f"{where}-tail", url, text[-FOOTER_TAIL_CHARS:]))
+        elif where in ("script", "inline-script"):
+            out.append((where, url, _JS_COMMENT.sub(" ", text)))
         elif where != "html":
             out.append((where, url, text))
     return out
