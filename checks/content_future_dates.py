@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 
 from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
-from auditor.views.dates import meta_date, parse_date
+from auditor.views.dates import meta_date, parse_date, script_written_date
 import auditor.views.security as security
 from auditor.views.security import VETO_ARTICLE, VETO_DOCUMENT
 
@@ -51,7 +51,7 @@ def run(snap, profile, settings):
         pages += 1
         meta = meta_date({k: v for k, v in page.meta.items() if k in ("pubdate", "publishdate", "firstpublishedtime",
                                                                       "article:published_time")})
-        label = labelled_publish_date(page.text[:3000])
+        label = labelled_publish_date(page.text[:3000]) or script_written_date(page.html)
         for when, how in ((meta, "PubDate"), (label, "发布时间")):
             if when is None:
                 continue

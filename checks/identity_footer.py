@@ -9,15 +9,18 @@ import re
 
 from auditor.checking.check import Clause, Evidence, Result, Setting, T, check
 
-from auditor.views.page_text import (clean_name, compact, find_sponsors, footer_evidence, footer_sources,
-                                     homepage_is_thin, homepage_links, search_sources)
+from auditor.views.page_text import (clean_name, compact, find_sponsors, footer_evidence, footer_first,
+                                     footer_sources, homepage_is_thin, homepage_links, search_sources)
 from auditor.checking.verdicts import missing_result, missing_status, thin_unknown
 
 ID = "identity.footer"
 DEFAULT_SPONSOR = ["主办单位", "承办单位", "主管单位", "主办", "承办", "主管"]
 DEFAULT_CONTACT_LINKS = ["联系我们", "联系方式"]
+# A landline's area code is 010, 02X or 0[3-9]XX, and a number glued to Latin letters is code, not a
+# phone: "0123456789" (a script's digit alphabet) is neither.
 CONTACT = re.compile(
-    r"(?<![\d-])(?:\(0\d{2,3}\)|0\d{2,3})\s*[-—–]?\s*\d{7,8}(?!\d)"          # landline 0531-12345678, (010)12345678
+    r"(?<![\dA-Za-z-])(?:\((?:010|02\d|0[3-9]\d{2})\)|010|02\d|0[3-9]\d{2})\s*[-—–]?\s*\d{7,8}(?![\dA-Za-z])"
+    # landline 0531-12345678, (010)12345678
     r"|(?<![\d-])400-?\d{3}-?\d{4}(?!\d)"                                      # 400 numbers
     r"|(?<!\d)1[3-9]\d{9}(?!\d)"                                               # mobile
     r"|(?<![\d.])123\d{2}(?![\d.])"                                            # 12345 / 12328 hotlines
@@ -49,7 +52,7 @@ COPYRIGHT = re.compile(r"(?:版权所有|Copyright)\s*(?:©|\(c\))?\s*(?:\d{4}(?
 def run(snap, profile, settings):
     page = snap.homepage
     sponsors = find_sponsors(snap, profile.keywords("sponsor_labels") or DEFAULT_SPONSOR)
-    contacts = [h for h in search_sources(footer_sources(snap), CONTACT) if h.visible]
+    contacts = [h for h in footer_first(search_sources(footer_sources(snap), CONTACT)) if h.visible]
     link_words = [compact(w) for w in (profile.keywords("contact_link_labels") or DEFAULT_CONTACT_LINKS)]
     contact_links = [l for l in homepage_links(snap) if l.tag in ("a", "area") and any(w in compact(l.text) for w in link_words)]
     ev: list[Evidence] = []

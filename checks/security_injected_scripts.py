@@ -20,7 +20,10 @@ ID = "security.injected-scripts"
 KIND_TEXT = {"packed-navigation": T("加密/混淆脚本解码后跳转或加载站外内容", "a packed script decodes to an off-site navigation or load"),
              "written-script": T("document.write 写入站外脚本", "document.write of a foreign script"),
              "referrer-hijack": T("按搜索引擎来源跳转的脚本", "a script redirecting search-engine visitors"),
-             "overlay-iframe": T("脚本用全屏框架覆盖页面，显示站外内容", "a script covers the page with a full-window frame of another site")}
+             "overlay-iframe": T("脚本用全屏框架覆盖页面，显示站外内容", "a script covers the page with a full-window frame of another site"),
+             "page-replaced": T("脚本写入整页伪造的出错页面并停止加载，访客看不到网站内容（对搜索引擎伪装）",
+                                "a script writes a fake error page over the page and stops loading: visitors do not see "
+                                "the site (cloaking)")}
 MAX_PAGES = 300
 
 

@@ -179,3 +179,26 @@ def test_a_small_corpus_site_audited_on_loopback_only(sites, tmp_path):
     rows = [r for r in corpus.score_site(site, report) if r.check.startswith("identity.")]
     assert len(rows) >= 6
     assert [r for r in rows if r.outcome != "right"] == []
+
+
+def test_a_copy_is_brought_back_even_when_the_snapshot_lacks_some_files(tmp_path):
+    """A fetched snapshot lacks its largest files (and now and then an image): the rest of the copy
+    is extracted and the absent files are named, where `git checkout` would stop."""
+    import subprocess
+    work = tmp_path / "work"
+    (work / "xxgk").mkdir(parents=True)
+    (work / "index.html").write_text("<title>首页</title>", encoding="utf-8")
+    (work / "xxgk" / "index.html").write_text("<title>信息公开</title>", encoding="utf-8")
+    (work / "big.png").write_bytes(b"\x89PNG" + b"0" * 64)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(work)]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "."], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "copy"], check=True)
+    commit = subprocess.run(git + ["rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    blob = subprocess.run(git + ["rev-parse", "HEAD:big.png"], capture_output=True, text=True, check=True).stdout.strip()
+    (work / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # loose object: the snapshot's missing blob
+    into = tmp_path / "data"
+    missing = corpus.extract_tree(work / ".git", commit, "", into)
+    assert missing == ["big.png"]
+    assert (into / "xxgk" / "index.html").read_text(encoding="utf-8") == "<title>信息公开</title>"
+    assert not (into / "big.png").exists()

@@ -13,9 +13,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlsplit, urlunsplit
 
 from auditor.views.cache import view
-from auditor.views.dates import date_from_url, labelled_date, meta_date
+from auditor.views.dates import date_from_url, labelled_date, meta_date, script_written_date
 from auditor.views.listing import Item, empty_list_box, empty_notice, extract_items
 
 _PAGINATION = re.compile(r"(?:index|list|default)_\d+\.s?html?$|[?&](?:page|pagenum|pageno|pageindex|p|pn|curpage)=(?:[2-9]|\d{2,})",
@@ -53,6 +54,31 @@ class Column:
         return (as_of - newest).days if newest else None
 
 
+_INDEX_FILE = re.compile(r"(?<=/)(?:index|default)\.(?:s?html?|jsp|aspx?|php)$", re.I)
+
+
+def directory_key(url: str) -> str:
+    """One key for a column page under its directory and its index file (/gzdt/ywyw/ and
+    /gzdt/ywyw/index.html are one column: TRS templates link both)."""
+    parts = urlsplit(url)
+    if parts.query:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.lower(), _INDEX_FILE.sub("", parts.path), "", ""))
+
+
+def one_per_page(columns: list) -> list:
+    """The columns with a page's aliases dropped: a column the profile names stays, else the alias
+    listing the most dated rows."""
+    def rank(c) -> tuple[bool, int]:
+        return getattr(c, "origin", "") == "profile", len(c.dated)
+    kept: dict[str, object] = {}
+    for c in columns:
+        key = directory_key(c.url)
+        if key not in kept or rank(c) > rank(kept[key]):
+            kept[key] = c
+    return [c for c in columns if kept[directory_key(c.url)] is c]
+
+
 def is_pagination(url: str) -> bool:
     return bool(_PAGINATION.search(url))
 
@@ -87,7 +113,7 @@ def page_date(page, as_of: date | None) -> tuple[date | None, str]:
     d = meta_date(page.meta, as_of)
     if d:
         return d, "meta"
-    d = labelled_date(page.text[:3000], PUBLISH_LABELS, as_of)
+    d = labelled_date(page.text[:3000], PUBLISH_LABELS, as_of) or script_written_date(page.html, PUBLISH_LABELS, as_of)
     if d:
         return d, "label"
     d = date_from_url(page.final_url, as_of)
@@ -119,10 +145,12 @@ def breadcrumb(text: str) -> list[str]:
     out = []
     for p in parts:
         # The text after the breadcrumb runs on (visible text is joined with spaces);
-        # column names have no spaces, so each crumb is its first word.
-        p = p.split()[0]
-        out.append(p[:20])
-        if len(out) >= 6:
+        # column names have no spaces, so each crumb is its first word, and the first crumb
+        # followed by other words is the last one: a later separator (a ">>" in the page's
+        # body text) is not part of the breadcrumb.
+        words = p.split()
+        out.append(words[0][:20])
+        if len(words) > 1 or len(out) >= 6:
             break
     return out
 
@@ -286,7 +314,7 @@ def find_columns(snapshot, profile, max_depth: int = SCAN_DEPTH) -> list[Column]
         klass, days = classify(name, profile)
         columns.append(Column(page.final_url, name, source, page.depth, mine, empty, klass, days, notice))
     columns.sort(key=lambda c: (c.depth, c.url))
-    return columns
+    return one_per_page(columns)
 
 
 @view

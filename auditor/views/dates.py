@@ -92,6 +92,29 @@ def labelled_date(text: str, labels: tuple[str, ...] = LABELS, as_of: date | Non
     return None
 
 
+_SCRIPT_AFTER = re.compile(r"\s*<script\b[^>]*>(.*?)</script>", re.S | re.I)
+_LITERAL = re.compile(r"""(?:=|\(\s*)\s*['"]([^'"<>]{6,30})['"]""")
+
+
+def script_written_date(html: str, labels: tuple[str, ...] = ("发布时间", "发布日期"),
+                        as_of: date | None = None) -> date | None:
+    """The date a script writes right after a label, where the page text shows none (TRS:
+    ``发布时间：<script>var pubdata='2020年07月02日'; if(pubdata!=''){document.write(pubdata);}</script>``).
+
+    Only a script standing directly after the label counts, and only a date it holds as a
+    string literal: the label of 成绩发布时间 (a date to come) is not the page's own."""
+    label = re.compile(r"(?<![\u4e00-\u9fff])(?:" + "|".join(map(re.escape, labels)) + r")\s*[:：]")
+    for m in label.finditer(html):
+        script = _SCRIPT_AFTER.match(html, m.end())
+        if script is None or "document.write" not in script.group(1):
+            continue
+        for lit in _LITERAL.finditer(script.group(1)):
+            d = parse_date(lit.group(1), as_of)
+            if d:
+                return d
+    return None
+
+
 def date_from_url(url: str, as_of: date | None = None) -> date | None:
     for pattern in _URL_PATTERNS:
         m = pattern.search(url)

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from auditor.views.evidence import T
 from auditor.views.cache import view
 from auditor.views.columns import (SCAN_DEPTH, breadcrumb, classify, column_name, columns_of, is_article_page,
-                                   is_pagination, page_date, page_items, scanned_items)
+                                   is_pagination, one_per_page, page_date, page_items, scanned_items)
 from auditor.views.listing import ROW_TAGS, row_of, says_empty
 from auditor.network.urls import host_of, normalize
 
@@ -370,7 +370,7 @@ def fresh_columns(snap, profile) -> list[FreshColumn]:
             fc.says_empty = says_empty(page.text)
         out[fc.url] = fc
 
-    cols = sorted(out.values(), key=lambda c: (c.depth if c.depth is not None else 9, c.url))
+    cols = one_per_page(sorted(out.values(), key=lambda c: (c.depth if c.depth is not None else 9, c.url)))
     _merge_pagination(snap, cols)
     for c in cols:
         page = lookup(snap, c.url) if c.crawled else None

@@ -75,7 +75,9 @@ DEFAULT_CHANNEL_EXCLUDE = ["信访", "纪检", "监察", "违纪", "12388", "电
 MAX_CHANNEL_LABEL = 16
 DEFAULT_MAX_DETAIL_PAGES = 500
 _FORM_HINTS = re.compile(r"留言|咨询|来信|写信|建议|诉求|问题描述|content|liuyan|message|question|advice", re.I)
-_FORM_EXCLUDE = re.compile(r"信访|举报|纪检|搜索|检索|search|login|登录|密码", re.I)
+# Forms that are not consultation channels: petitions and reports (their own channels), search,
+# login, and the site's error-report form (网站纠错: 错别字, 出错页面地址, 问题描述).
+_FORM_EXCLUDE = re.compile(r"信访|举报|纪检|搜索|检索|search|login|登录|密码|纠错|找错|报错|出错|错别字", re.I)
 
 
 @functools.cache  # one object: page_pairs results are kept per vocabulary

@@ -176,14 +176,44 @@ def empty_notice(text: str, root, notices=None) -> str | None:
 
 # An empty list container (TRS/EmpireCMS list boxes: <ul class="list"></ul>, <div class="lb">).
 _LIST_BOX = re.compile(r"list|\blb|news|items", re.I)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def empty_list_box(root) -> bool:
-    """A list container with nothing in it: the list area of a column that lists nothing."""
+    """A list container with nothing in it: the list area of a column that lists nothing.
+
+    Either a named box that is empty (<ul class="list"></ul>), or an unnamed empty list in a
+    named box that holds nothing else but the column's heading (TRS: <div class="NewsList">
+    <h1>扶贫工作</h1><ul></ul></div>). A box is not the list area when another box of the same
+    class on the page holds something: tab panels (依申请公开说明 | 书面申请) of which one is empty."""
     if root is None:
         return False
     for el in root.iter("ul", "ol", "tbody", "table", "div", "dl"):
-        ident = f"{el.get('id') or ''} {el.get('class') or ''}".strip()
-        if ident and _LIST_BOX.search(ident) and not len(el) and not (el.text or "").strip():
+        if not _hollow(el):
+            continue
+        box = el if _LIST_BOX.search(_ident(el)) else None
+        parent = el.getparent()
+        if box is None and el.tag in ("ul", "ol", "tbody", "dl") and parent is not None \
+                and _LIST_BOX.search(_ident(parent)) and all(
+                    c is el or not isinstance(c.tag, str) or c.tag in _HEADINGS for c in parent):
+            box = parent
+        if box is not None and not _filled_twin(root, box):
             return True
     return False
+
+
+def _ident(el) -> str:
+    return f"{el.get('id') or ''} {el.get('class') or ''}".strip()
+
+
+def _hollow(el) -> bool:
+    return not len(el) and not (el.text or "").strip()
+
+
+def _filled_twin(root, box) -> bool:
+    """Another element of the same tag and class as ``box`` that holds text."""
+    cls = (box.get("class") or "").strip()
+    if not cls:
+        return False
+    return any(other is not box and (other.get("class") or "").strip() == cls and other.text_content().strip()
+               for other in root.iter(box.tag))

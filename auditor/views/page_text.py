@@ -111,6 +111,11 @@ FOOTER_TAIL_CHARS = 2000
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
+# Comments in scripts are never shown: a library's header (Copyright … someone@example.com) is
+# no footer. "//" after a colon or a quote is a URL, not a comment.
+_JS_COMMENT = re.compile(r"/\*.*?\*/|(?<![:'\"\\])//[^\n]*", re.S)
+
+
 def footer_sources(snap) -> list[tuple[str, str, str]]:
     """The footer, the end of the page text, scripts and frames: where footer items are written.
 
@@ -122,6 +127,8 @@ def footer_sources(snap) -> list[tuple[str, str, str]]:
     for where, url, text in snap.homepage_text_sources():
         if where in ("page", "rendered"):
             out.append((f"{where}-tail", url, text[-FOOTER_TAIL_CHARS:]))
+        elif where in ("script", "inline-script"):
+            out.append((where, url, _JS_COMMENT.sub(" ", text)))
         elif where != "html":
             out.append((where, url, text))
     return out
@@ -296,10 +303,38 @@ class Sponsor:
     hit: Hit
 
 
+# What only a footer says: the text nearest these is the footer, whatever the parser took for it.
+_FOOTER_MARKS = re.compile(r"网站标识码|ICP备|ICP证|公网安备|版权所有|Copyright|技术支持|All Rights Reserved", re.I)
+NEAR_FOOTER_MARK = 200    # characters: hits this near a footer mark are in the footer's cluster
+FAR_FROM_FOOTER = 400     # characters: hits this far from every footer mark are the page's content
+
+
+def footer_first(hits: list[Hit]) -> list[Hit]:
+    """Footer-item hits, in the order a footer item is most likely among them.
+
+    The parser's footer, then the end of the page text; in each, hits by how near they sit to what
+    only footers say (网站标识码, ICP备, 版权所有 …), 主办 before 承办/主管 within the footer's
+    cluster. Where such marks are, hits far from all of them are left out: the text above the
+    footer is the page's content (an article's "主办单位：…" or its 联系方式), and a parser's
+    footer guess on a short page is the whole page. Scripts and frames come last, in source order."""
+    ranked = []
+    for h in hits:
+        if h.where != "footer" and not h.where.endswith("-tail"):
+            ranked.append(((2, False, False, 0), h))
+            continue
+        marks = [m.start() for m in _FOOTER_MARKS.finditer(h.text)]
+        distance = min((abs(m - h.match.start()) for m in marks), default=len(h.text) - h.match.start())
+        if marks and distance > FAR_FROM_FOOTER:
+            continue
+        ranked.append((((0 if h.where == "footer" else 1), distance > NEAR_FOOTER_MARK,
+                        "主办" not in h.match.group(0), distance), h))
+    return [h for _k, h in sorted(ranked, key=lambda kh: kh[0])]
+
+
 def find_sponsors(snap, labels: list[str]) -> list[Sponsor]:
-    """主办/承办/主管单位 names written in the homepage's footer sources."""
+    """主办/承办/主管单位 names written in the homepage's footer sources, footer first."""
     out = []
-    for hit in search_sources(footer_sources(snap), sponsor_pattern(labels)):
+    for hit in footer_first(search_sources(footer_sources(snap), sponsor_pattern(labels))):
         g = hit.match.groupdict()
         raw = g.get("a") or g.get("b") or g.get("c") or ""
         name = clean_name(raw)

@@ -197,6 +197,14 @@ _HIDE_ALL = re.compile(r"body\.children\[[^\]]+\]\.style\.display", re.I)
 _EVAL_WRITE = re.compile(r"""\beval\s*\(\s*["']\s*document\s*\.\s*write""", re.I)
 _COVER = re.compile(r"(?:html|body)\s*\{[^}]*overflow\s*:\s*hidden", re.I)
 REFERRER_WINDOW = 600  # characters after document.referrer where the engine test and the jump must be
+# A script that writes a whole page of its own over the site's and stops the loading: the visitor
+# sees that page (a fake "404, page not found"), while search engines, which run no script, see the
+# site's content — black-hat SEO cloaking by script. The fake error wording tells it from the
+# "your browser is too old" notices some portals write the same way.
+_WRITE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(", re.I)
+_STOP = re.compile(r"window\s*\.\s*stop\s*\(|execCommand\s*\(\s*['\"]stop['\"]", re.I)
+_WHOLE_PAGE = re.compile(r"<\s*(?:html|body)\b", re.I)
+_FAKE_ERROR = re.compile(r"404|无法找到该?网页|找不到(?:该|此)?网页|网页不存在|页面不存在|页面未找到|not\s+found", re.I)
 
 
 def _b64(s: str) -> str | None:
@@ -257,7 +265,7 @@ def decoded_layers(script: str, depth: int = 3) -> list[str]:
 
 @dataclass(frozen=True)
 class ScriptFinding:
-    kind: str       # packed-navigation | referrer-hijack | overlay-iframe | written-script
+    kind: str       # packed-navigation | referrer-hijack | overlay-iframe | page-replaced | written-script
     url: str        # where the script sends visitors or what it loads ('' when not readable)
     decoded: str    # the decoded text (or the script's own excerpt)
 
@@ -283,6 +291,7 @@ def analyse_script(script: str, site_host: str, d: dict) -> list[ScriptFinding]:
     - a navigation off the site taken only for visitors whose ``document.referrer`` is a search
       engine (快照劫持 by script);
     - a full-window <iframe> of a foreign site over a page whose own content is hidden;
+    - a whole fake error page written over the site's and the loading stopped (cloaking by script);
     - ``document.write`` of a ``<script src>`` from a foreign host (a weak sign by itself).
     Analytics, the 找错 script, share buttons and CDNs (the data file's known hosts), sister
     government sites and the site's own domain are never foreign.
@@ -320,6 +329,10 @@ def analyse_script(script: str, site_host: str, d: dict) -> list[ScriptFinding]:
         url = _first_foreign_url(whole, site_host, d)
         if url:
             out.append(ScriptFinding("overlay-iframe", url, whole[max(0, overlay.start() - 200): overlay.end() + 300]))
+    if _WRITE.search(whole) and _STOP.search(whole) and _WHOLE_PAGE.search(whole) and _FAKE_ERROR.search(whole):
+        m = _FAKE_ERROR.search(whole)
+        out.append(ScriptFinding("page-replaced", "document.write + window.stop()",
+                                 whole[max(0, m.start() - 200): m.end() + 300]))
     for m in _WRITE_SCRIPT.finditer(script):
         arg = m.group(1)
         if re.search(r"<\s*(?:/\s*)?(?:script|iframe)", arg, re.I) or "\\x3c" in arg.lower():
