@@ -125,7 +125,8 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -
     if config.history:
         gather_options.setdefault("history", config.history)
     ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile, settings=handed,
-                        probe_samples=probe_reader(gather_options.get("history")), axe_jobs=crawler.axe_jobs)
+                        probe_samples=probe_reader(gather_options.get("history")), axe_jobs=crawler.axe_jobs,
+                        renderer=crawler.renderer)
     facts, timing, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
     if INTERRUPTED.is_set() and snapshot.stop_reason != "interrupted":
         # Stopped after the crawl (while the gatherers probed): what they missed is unknown.
