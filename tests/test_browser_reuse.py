@@ -159,3 +159,32 @@ def test_a_fleet_worker_starts_one_browser_for_all_its_sites():
         mobile = next(c for c in o.report["checks"] if c["id"] == "site.mobile")
         assert mobile["status"] != "unknown", mobile  # rendered, in the worker's browser
     assert len(counter.seen) == 1  # one chromium for the three sites (before: one per site)
+
+
+def _main_cmdline(root: psutil.Process) -> list[str]:
+    for proc in [root, *root.children(recursive=True)]:
+        cmd = proc.cmdline()
+        if cmd and cmd[0].rsplit("/", 1)[-1] in BROWSER_NAMES and not any(a.startswith("--type=") for a in cmd):
+            return cmd
+    return []
+
+
+def test_the_shared_browser_starts_with_the_switches_playwright_launches_with():
+    """A site must render the same in a fleet worker's chromium as in `gov-audit audit`'s: hidden
+    scrollbars, the hover/pointer media features, no HTTPS upgrades... (a Playwright upgrade that
+    changes its switches shows here)."""
+    from auditor.crawl.browser import launch
+
+    def switches(cmd: list[str]) -> set[str]:
+        per_run = ("--user-data-dir=", "--remote-debugging-", "--no-startup-window")
+        return {a for a in cmd[1:] if a.startswith("--") and not a.startswith(per_run)}
+
+    with launch():
+        launched = _main_cmdline(psutil.Process())
+    service = BrowserService().start()
+    try:
+        shared = _main_cmdline(psutil.Process(service.proc.pid))
+    finally:
+        service.close()
+    assert launched and shared
+    assert switches(shared) == switches(launched)

@@ -14,6 +14,10 @@ Workers hand their report dicts back to the coordinator, which writes each site'
 scorecard (DIR/<slug>/), records the runs in the history store and writes the
 fleet page (DIR/index.html) and DIR/fleet.json. The same coordinator can dispatch
 to Celery workers instead (``--broker``; auditor/fleet_celery.py).
+
+The browser (``--render auto``, the default): each worker slot keeps one chromium running
+(``browser_services``; a Celery pool process keeps its own) and each site's audit connects to
+it with fresh contexts, so chromium starts once per worker, not once per site.
 """
 from __future__ import annotations
 

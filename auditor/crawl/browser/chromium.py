@@ -15,10 +15,31 @@ from typing import Iterator
 
 INSTALL_HINT = "install it with: apt-get install -y chromium"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         # The renderer navigates one kept tab from page to page: a page left behind is
-         # destroyed, not frozen in the back/forward cache (memory, and its timers on return).
-         "--disable-features=BackForwardCache")
+         "--disable-background-networking", "--disable-component-update", "--disable-sync")
+# What Playwright's launch() (1.65) puts before FLAGS: the BrowserService starts chromium itself
+# and must render exactly as a launched one does — hidden scrollbars (page widths, the phone
+# view's overflow), no HTTPS upgrades, sRGB, the hover/pointer media features, no back/forward
+# cache. (Never add a second --disable-features to FLAGS: chromium keeps only the last one.)
+PLAYWRIGHT_SWITCHES = (
+    "--disable-field-trial-config", "--disable-background-networking", "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows", "--disable-back-forward-cache", "--disable-breakpad",
+    "--disable-component-extensions-with-background-pages", "--disable-component-update",
+    "--no-default-browser-check", "--disable-default-apps", "--disable-dev-shm-usage", "--disable-edgeupdater",
+    "--disable-extensions",
+    "--disable-features=AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
+    "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
+    "AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,OptimizationHints,NetworkTimeServiceQuerying,"
+    "AimEnabled,PreconnectToSearch,msForceBrowserSignIn,msEdgeUpdateLaunchServicesPreferredVersion",
+    "--enable-features=CDPScreenshotNewSurface,SkipListAccountsWithoutGaiaCookies", "--allow-pre-commit-input",
+    "--disable-hang-monitor", "--disable-ipc-flooding-protection", "--disable-popup-blocking",
+    "--disable-prompt-on-repost", "--disable-renderer-backgrounding", "--disable-updater-scheduler",
+    "--force-color-profile=srgb", "--metrics-recording-only", "--no-first-run", "--password-store=basic",
+    "--use-mock-keychain", "--no-service-autorun", "--disable-search-engine-choice-screen",
+    "--unsafely-disable-devtools-self-xss-warnings", "--enable-unsafe-swiftshader", "--edge-skip-compat-layer-relaunch",
+    "--disable-stack-profiler", "--do-not-de-elevate",
+    "--disable-infobars", "--disable-sync", "--headless", "--hide-scrollbars", "--mute-audio",
+    "--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4",
+    "--no-sandbox")
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 
 
@@ -154,8 +175,9 @@ def launch(timeout: float = 30.0) -> Iterator[object]:
 
 class BrowserService:
     """A chromium that outlives one audit: a fleet worker starts one and its audits connect to it
-    (``use_shared(service.endpoint)``), each with fresh contexts. Started with the same flags as
-    launch(), an empty temporary profile, and DevTools on a loopback port; it dies with the
+    (``use_shared(service.endpoint)``), each with fresh contexts. Started with the same switches
+    as launch() (PLAYWRIGHT_SWITCHES + FLAGS), an empty temporary profile, and DevTools on a
+    loopback port; it dies with the
     process that started it (PR_SET_PDEATHSIG), so a killed worker leaves no browser behind."""
 
     def __init__(self) -> None:
@@ -179,8 +201,8 @@ class BrowserService:
             raise BrowserUnavailable(reason)
         self._dir = tempfile.mkdtemp(prefix="gov-audit-chromium-")
         self.proc = subprocess.Popen(
-            [find_chromium(), *FLAGS, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-             f"--user-data-dir={self._dir}", "about:blank"],
+            [find_chromium(), *PLAYWRIGHT_SWITCHES, *FLAGS, "--remote-debugging-address=127.0.0.1",
+             "--remote-debugging-port=0", f"--user-data-dir={self._dir}", "--no-startup-window"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             errors="replace", preexec_fn=_die_with_parent)
         found: list[str] = []

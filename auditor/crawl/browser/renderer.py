@@ -20,7 +20,8 @@ every sampled page use the same site CSS and scripts, which the server is asked 
 
 What costs CPU here is chromium's, not Python's: each new tab starts a renderer process
 (about 0.2 s of CPU), so the renderer keeps one tab per context and navigates it from page
-to page (to ``about:blank`` between jobs, so no page's scripts run while it waits). The
+to page (to ``about:blank`` between jobs, so no page's scripts run while it waits; Playwright
+starts chromium without the back/forward cache, so the page left is destroyed, not frozen). The
 ``visibility`` gatherer runs in this browser too (``run``), not in one of its own.
 
 Playwright's sync API is bound to the thread that started it, so all browser work
