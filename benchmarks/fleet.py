@@ -137,9 +137,10 @@ def run_mode(mode: str, csv: Path, out: Path, root: Path, tag: str, n_sites: int
     summary = json.loads(summary_file.read_text("utf-8"))
     cpus = os.cpu_count() or 1
     cpu = (m.get("cpu_s") or 0) + m.get("workers_cpu_s", 0)
-    m.update({"mode": mode, "root": str(root), "audited": summary.get("audited"), "states": summary.get("states"),
-              "total_cpu_s": round(cpu, 2), "cpu_s_per_site": round(cpu / n_sites, 2),
-              "sites_per_hour_per_core": round(n_sites / (m["wall_s"] / 3600) / cpus, 1),
+    done = summary.get("audited") or 0  # an interrupted run: per audited site (an upper bound)
+    m.update({"mode": mode, "root": str(root), "audited": done, "states": summary.get("states"),
+              "total_cpu_s": round(cpu, 2), "cpu_s_per_site": round(cpu / max(1, done), 2),
+              "sites_per_hour_per_core": round(done / (m["wall_s"] / 3600) / cpus, 1),
               "peak_pss_mb": round((m.get("peak_tree_pss_mb") or 0) + (m.get("workers_peak_tree_pss_mb") or 0), 1),
               "verdicts": _verdicts(dest)})
     return m
