@@ -410,7 +410,7 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
     process started (audits, the pacer's manager) has ended when this returns.
     """
     ctx = _context()
-    services = browser_services(job, workers)
+    services = browser_services(job, min(workers, len(sites)))
     free_services = deque(services)
     service_of: dict[int, object] = {}
     manager = _PacerManager(ctx=ctx)
