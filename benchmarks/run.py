@@ -45,6 +45,7 @@ NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"
 TIME_BIN = "/usr/bin/time"
 TARGET_RATIO = 0.5
 TARGET_RSS_MB = 300
+TARGET_TREE_MB = 400  # gov-audit and its browser processes together (issue 14), PSS
 TARGET_RSS_PAGES = 2000
 CLI_MAX_RATE = 1000  # --rate's upper bound in auditor/cli.py
 
@@ -277,35 +278,102 @@ _TIME_FIELDS = {
 }
 
 
+class TreeMemory:
+    """Peak memory of a process and all its descendants together (gov-audit, Playwright's
+    node driver and chromium's processes), polled with psutil on a thread of its own.
+
+    ``rss`` sums each process's resident set, so pages shared between chromium's processes
+    (its binary, fonts) count once per process: an upper bound. ``pss`` (proportional set
+    size, from /proc/PID/smaps_rollup) charges a shared page to the processes sharing it in
+    parts, so the sum is what the tree really holds."""
+
+    def __init__(self, *pids: int, interval: float = 0.05) -> None:
+        import threading
+
+        self.pids = pids
+        self.interval = interval
+        self.peak_rss = self.peak_pss = 0
+        self.peak_procs = 0
+        self.browsers: set[int] = set()  # chromium main processes seen (not its --type= helpers)
+        self._seen: set[int] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def start(self) -> "TreeMemory":
+        self._thread.start()
+        return self
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join()
+        if not self.peak_rss:
+            return {}
+        return {"peak_tree_rss_mb": round(self.peak_rss / 2**20, 1),
+                "peak_tree_pss_mb": round(self.peak_pss / 2**20, 1) if self.peak_pss else None,
+                "peak_tree_procs": self.peak_procs, "browsers_started": len(self.browsers)}
+
+    def _poll(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        try:
+            roots = [psutil.Process(pid) for pid in self.pids]
+        except psutil.Error:
+            return
+        while not self._stop.is_set():
+            rss = pss = 0
+            procs = []
+            for root in roots:
+                try:
+                    procs += [root, *root.children(recursive=True)]
+                except psutil.Error:
+                    pass
+            if not procs:
+                break
+            for proc in procs:
+                if proc.pid not in self._seen:
+                    try:
+                        cmd = proc.cmdline()
+                        if cmd and os.path.basename(cmd[0]) not in ("sh", "bash", "dash"):  # before its exec
+                            self._seen.add(proc.pid)
+                        if cmd and os.path.basename(cmd[0]) in ("chromium", "chrome", "headless_shell") \
+                                and not any(a.startswith("--type=") for a in cmd):  # not crashpad, helpers
+                            self.browsers.add(proc.pid)
+                    except psutil.Error:
+                        pass
+                try:
+                    if proc.name() == "time":  # /usr/bin/time's own few hundred KB
+                        continue
+                    full = proc.memory_full_info()
+                    rss += full.rss
+                    pss += getattr(full, "pss", 0)
+                except psutil.Error:
+                    pass
+            self.peak_rss = max(self.peak_rss, rss)
+            self.peak_pss = max(self.peak_pss, pss)
+            self.peak_procs = max(self.peak_procs, len(procs))
+            self._stop.wait(self.interval)
+
+
 def measure(cmd: list[str], log_prefix: Path, env: dict | None = None, cwd: Path = ROOT) -> dict:
-    """Run ``cmd``; wall time, peak RSS and CPU time of it (and its children)."""
+    """Run ``cmd``; wall time, peak RSS and CPU time of it and all its children (chromium's
+    processes included: /usr/bin/time's figures cover the children it waited for), and the
+    peak memory of the whole process tree together (TreeMemory)."""
     stdout = open(f"{log_prefix}.stdout", "wb")
     stderr = open(f"{log_prefix}.stderr", "wb")
     tfile = Path(f"{log_prefix}.time")
     use_time = os.access(TIME_BIN, os.X_OK)
     full = [TIME_BIN, "-v", "-o", str(tfile), *cmd] if use_time else cmd
-    peak_polled = 0
     t0 = time.perf_counter()
     proc = subprocess.Popen(full, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
-    if not use_time:
-        try:
-            import psutil
-
-            ps = psutil.Process(proc.pid)
-            while proc.poll() is None:
-                try:
-                    rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
-                    peak_polled = max(peak_polled, rss)
-                except psutil.Error:
-                    pass
-                time.sleep(0.02)
-        except ImportError:
-            pass
+    tree = TreeMemory(proc.pid).start()
     rc = proc.wait()
     wall = time.perf_counter() - t0
+    polled = tree.stop()
     stdout.close()
     stderr.close()
-    out = {"cmd": cmd, "returncode": rc, "wall_s": round(wall, 3)}
+    out = {"cmd": cmd, "returncode": rc, "wall_s": round(wall, 3), **polled}
     if use_time and tfile.exists():
         text = tfile.read_text("utf-8", "replace")
         for label, key in _TIME_FIELDS.items():
@@ -314,12 +382,12 @@ def measure(cmd: list[str], log_prefix: Path, env: dict | None = None, cwd: Path
                 out[key] = float(m.group(1))
         if "max_rss_kb" in out:
             out["peak_rss_mb"] = round(out["max_rss_kb"] / 1024, 1)
-            out["rss_source"] = "/usr/bin/time -v"
+            out["rss_source"] = "/usr/bin/time -v (the largest single process)"
         if "user_s" in out:
             out["cpu_s"] = round(out["user_s"] + out["sys_s"], 2)
-    elif peak_polled:
-        out["peak_rss_mb"] = round(peak_polled / 2**20, 1)
-        out["rss_source"] = "psutil polling (20 ms)"
+    elif polled:
+        out["peak_rss_mb"] = polled["peak_tree_rss_mb"]
+        out["rss_source"] = "psutil polling (50 ms), the process tree"
     else:
         import resource
 
@@ -392,6 +460,9 @@ def _median_run(runs: list[dict]) -> dict:
 
 
 # -- report -----------------------------------------------------------------------
+TOOLS = ("audit", "audit-before", "audit-never", "scrapy")
+
+
 def _fmt(v, spec=""):
     if v is None:
         return "–"
@@ -400,9 +471,9 @@ def _fmt(v, spec=""):
 
 def print_table(results: dict) -> None:
     rows = [("size", "tool", "pages", "wall s", "crawl s", "rest s", "pages/s", "ms/page", "peak RSS MB",
-             "CPU s", "nginx CPU s")]
+             "tree RSS MB", "tree PSS MB", "CPU s", "nginx CPU s")]
     for size, r in results["sizes"].items():
-        for tool in ("audit", "scrapy"):
+        for tool in TOOLS:
             m = r.get(tool)
             if not m:
                 continue
@@ -410,7 +481,8 @@ def print_table(results: dict) -> None:
             rows.append((size, tool, str(m["html_pages"]), _fmt(m["wall_s"], ".2f"), _fmt(m.get("crawl_s"), ".2f"),
                          _fmt(rest, ".2f"),
                          _fmt(m["pages_per_s"], ".1f"), _fmt(m["s_per_page_ms"], ".2f"),
-                         _fmt(m.get("peak_rss_mb"), ".0f"), _fmt(m.get("cpu_s"), ".1f"),
+                         _fmt(m.get("peak_rss_mb"), ".0f"), _fmt(m.get("peak_tree_rss_mb"), ".0f"),
+                         _fmt(m.get("peak_tree_pss_mb"), ".0f"), _fmt(m.get("cpu_s"), ".1f"),
                          _fmt(m.get("server_cpu_s"), ".1f")))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     for i, row in enumerate(rows):
@@ -423,7 +495,15 @@ def print_table(results: dict) -> None:
     for size, r in results["sizes"].items():
         if r.get("ratio") is not None:
             print(f"N={size}: audit/Scrapy wall-time ratio {r['ratio']:.2f} (target ≤ {TARGET_RATIO}); "
-                  f"crawl only {r['crawl_ratio']:.2f}")
+                  f"crawl only {r['crawl_ratio']:.2f}"
+                  + (f"; per run {', '.join(f'{x:.2f}' for x in r['run_ratios'])}" if r.get("run_ratios") else ""))
+        if r.get("before_ratio") is not None:
+            print(f"N={size}: audit-before/Scrapy {r['before_ratio']:.2f}; per run "
+                  + ", ".join(f"{x:.2f}" for x in r["run_before_ratios"]))
+        if r.get("never_ratio") is not None:
+            print(f"N={size}: audit --render never / Scrapy {r['never_ratio']:.2f}; "
+                  f"CPU auto / never {r['cpu_auto_over_never']:.2f}"
+                  + (f"; per run {', '.join(f'{x:.2f}' for x in r['run_cpu_ratios'])}" if r.get("run_cpu_ratios") else ""))
     lin = results.get("linearity")
     if lin:
         for tool, v in lin.items():
@@ -451,6 +531,11 @@ def verdicts(results: dict) -> list[str]:
         else:
             out.append(f"target peak RSS ≤ {TARGET_RSS_MB} MB for {TARGET_RSS_PAGES} pages: not measured "
                        f"(largest size N={big}: {rss:.0f} MB)")
+    if a and a.get("peak_tree_pss_mb") is not None and int(big) >= TARGET_RSS_PAGES:
+        pss = a["peak_tree_pss_mb"]
+        out.append(f"target peak memory of gov-audit + browser (PSS) ≤ {TARGET_TREE_MB} MB: "
+                   + ("MET" if pss <= TARGET_TREE_MB else "MISSED") + f" ({pss:.0f} MB at N={big}; "
+                   f"RSS summed over the processes {a.get('peak_tree_rss_mb', 0):.0f} MB)")
     lin = results.get("linearity", {}).get("audit")
     if lin:
         out.append("target cost linear in pages: " + ("MET" if lin["growth"] <= 1.15 else "CHECK")
@@ -542,6 +627,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="run the audit from this copy of the repository (to compare versions)")
     p.add_argument("--audit-arg", action="append", default=[], metavar="ARG",
                    help="pass ARG on to the audit command line (repeat it: --audit-arg=--render --audit-arg=never)")
+    p.add_argument("--before-root", default=None, metavar="DIR",
+                   help="also run the audit from this copy of the repository (e.g. `git archive REV`), "
+                        "interleaved with the others, as tool audit-before: before/after in one run")
+    p.add_argument("--with-never", action="store_true",
+                   help="also run the audit with --render never, interleaved (the browser's cost)")
     p.add_argument("--skip-scrapy", action="store_true")
     p.add_argument("--skip-audit", action="store_true")
     p.add_argument("--regenerate", action="store_true", help="rewrite the sites even if present")
@@ -582,14 +672,21 @@ def main(argv: list[str] | None = None) -> int:
         entry = {"site": manifest}
         with Nginx(site, out / "nginx", args.nginx_workers, args.access_log, have["nginx"]) as srv:
             print(f"N={n}: nginx on {srv.url}", file=sys.stderr)
-            tools = [t for t, skip in (("audit", args.skip_audit), ("scrapy", args.skip_scrapy)) if not skip]
+            tools = [t for t, skip in (("audit", args.skip_audit), ("audit-before", not args.before_root),
+                                       ("audit-never", not args.with_never),
+                                       ("scrapy", args.skip_scrapy)) if not skip]
             runs: dict[str, list[dict]] = {t: [] for t in tools}
             for i in range(args.repeat):  # interleaved, so drift in the machine's speed hits both
                 tag = f"n{n}" + (f"-r{i + 1}" if args.repeat > 1 else "")
                 for tool in tools:
-                    m = run_audit(srv, n, out, args.concurrency, args.rate, tag, Path(args.audit_root).resolve(),
-                                  tuple(args.audit_arg)) \
-                        if tool == "audit" else run_scrapy(srv, out, args.concurrency, tag)
+                    if tool == "scrapy":
+                        m = run_scrapy(srv, out, args.concurrency, tag)
+                    else:
+                        extra = tuple(args.audit_arg) + (("--render", "never") if tool == "audit-never" else ())
+                        root = args.before_root if tool == "audit-before" else args.audit_root
+                        m = run_audit(srv, n, out, args.concurrency, args.rate,
+                                      tag if tool == "audit" else tool[len("audit-"):] + "-" + tag,
+                                      Path(root).resolve(), extra)
                     print(f"  {tool:6s} run {i + 1}: {m['wall_s']:.2f} s, {m['html_pages']} pages, "
                           f"{m.get('peak_rss_mb', '?')} MB peak RSS", file=sys.stderr)
                     runs[tool].append(m)
@@ -598,6 +695,18 @@ def main(argv: list[str] | None = None) -> int:
         if entry.get("audit") and entry.get("scrapy"):
             entry["ratio"] = round(entry["audit"]["wall_s"] / entry["scrapy"]["wall_s"], 3)
             entry["crawl_ratio"] = round(entry["audit"]["crawl_s"] / entry["scrapy"]["crawl_s"], 3)
+            entry["run_ratios"] = [round(a["wall_s"] / b["wall_s"], 3) for a, b in zip(runs["audit"], runs["scrapy"])]
+        if entry.get("audit-before") and entry.get("scrapy"):
+            entry["before_ratio"] = round(entry["audit-before"]["wall_s"] / entry["scrapy"]["wall_s"], 3)
+            entry["run_before_ratios"] = [round(a["wall_s"] / b["wall_s"], 3)
+                                          for a, b in zip(runs["audit-before"], runs["scrapy"])]
+        if entry.get("audit-never"):
+            if entry.get("scrapy"):
+                entry["never_ratio"] = round(entry["audit-never"]["wall_s"] / entry["scrapy"]["wall_s"], 3)
+            if entry.get("audit") and entry["audit"].get("cpu_s") and entry["audit-never"].get("cpu_s"):
+                entry["cpu_auto_over_never"] = round(entry["audit"]["cpu_s"] / entry["audit-never"]["cpu_s"], 3)
+                entry["run_cpu_ratios"] = [round(a["cpu_s"] / b["cpu_s"], 3)
+                                           for a, b in zip(runs["audit"], runs["audit-never"])]
         results["sizes"][str(n)] = entry
     results["linearity"] = linearity(results)
     results["verdicts"] = verdicts(results)

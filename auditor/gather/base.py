@@ -40,6 +40,9 @@ class GatherContext:
     # axe-core runs the browser started during the crawl (auditor.crawl.browser.plan.AxeJob):
     # live futures, handed over here, never through the snapshot.
     axe_jobs: list = field(default_factory=list)
+    # The crawl's browser (auditor.crawl.browser.renderer.Renderer) while it runs, for a gatherer
+    # that needs chromium (visibility): one browser per audit, not one per gatherer.
+    renderer: Any = None
     log: list[str] = field(default_factory=list)
     # gatherer name -> the settings checks hand it (Check.gatherer_settings: probes, sample sizes),
     # with each check's default or profile value: gatherers never read check settings themselves.

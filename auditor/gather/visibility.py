@@ -21,6 +21,7 @@ from auditor.views.security import sample_pages
 DEFAULT_SAMPLE = 10
 MAX_CSS_BYTES = 1024 * 1024
 NAV_TIMEOUT_MS = 15_000
+RENDERER_WAIT = 120.0  # seconds the crawl's browser may take to get to this job (axe-core runs first)
 
 _HIDDEN_LINKS_JS = """(siteHost) => {
   const out = [];
@@ -86,37 +87,57 @@ def gather(snap, ctx) -> dict:
 
 
 def _computed(snap, ctx, pages) -> list[dict]:
+    """In the crawl's browser when it is running (a job on its thread: no second chromium),
+    else in a browser of its own."""
+    renderer = getattr(ctx, "renderer", None)
+    if renderer is not None and renderer.running and renderer.error is None:
+        return renderer.run(lambda browser: _in_browser(browser, snap, ctx, pages)).result(
+            timeout=RENDERER_WAIT + NAV_TIMEOUT_MS / 1000 * len(pages))
     from auditor.crawl.browser import launch
 
-    out = []
     with launch() as browser:
-        bctx = browser.new_context(java_script_enabled=False, service_workers="block",
-                                   viewport={"width": 1280, "height": 800})
-        try:
-            for page in pages:
-                if _net.stopped(ctx):
-                    break
-                html = page.html
+        return _in_browser(browser, snap, ctx, pages)
 
-                def route(r, request, url=page.final_url, html=html):
-                    if request.url == url and request.is_navigation_request():
-                        return r.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
-                    if request.resource_type == "stylesheet" and snap.in_site(request.url) and ctx.fetcher is not None:
-                        f = ctx.fetcher.fetch(request.url, any_type=True, max_bytes=MAX_CSS_BYTES)
-                        if f.ok and f.body is not None:
-                            return r.fulfill(status=200, content_type="text/css", body=f.body)
-                    return r.abort("blockedbyclient")
 
+def _in_browser(browser, snap, ctx, pages) -> list[dict]:
+    """Each sample page in one tab of a fresh script-less context (a new tab per page would
+    start a renderer process per page); each site stylesheet is fetched once."""
+    out = []
+    css: dict[str, bytes | None] = {}
+    current = {"url": None, "html": ""}
+
+    def route(r, request):
+        if request.url == current["url"] and request.is_navigation_request():
+            return r.fulfill(status=200, content_type="text/html; charset=utf-8", body=current["html"])
+        if request.resource_type == "stylesheet" and snap.in_site(request.url) and ctx.fetcher is not None:
+            if request.url not in css:
+                f = ctx.fetcher.fetch(request.url, any_type=True, max_bytes=MAX_CSS_BYTES)
+                css[request.url] = f.body if f.ok and f.body is not None else None
+            if css[request.url] is not None:
+                return r.fulfill(status=200, content_type="text/css", body=css[request.url])
+        return r.abort("blockedbyclient")
+
+    bctx = browser.new_context(java_script_enabled=False, service_workers="block",
+                               viewport={"width": 1280, "height": 800})
+    try:
+        bctx.route("**/*", route)
+        bpage = None
+        for page in pages:
+            if _net.stopped(ctx):
+                break
+            current["url"], current["html"] = page.final_url, page.html
+            if bpage is None or bpage.is_closed():
                 bpage = bctx.new_page()
+            try:
+                bpage.goto(page.final_url, wait_until="load", timeout=NAV_TIMEOUT_MS)
+                links = bpage.evaluate(_HIDDEN_LINKS_JS, _net.site_host(snap))
+                out.append({"url": page.final_url, "hidden": links})
+            except Exception as exc:  # noqa: BLE001 - one page's failure is that page's record
+                out.append({"url": page.final_url, "error": f"{type(exc).__name__}"})
                 try:
-                    bpage.route("**/*", route)
-                    bpage.goto(page.final_url, wait_until="load", timeout=NAV_TIMEOUT_MS)
-                    links = bpage.evaluate(_HIDDEN_LINKS_JS, _net.site_host(snap))
-                    out.append({"url": page.final_url, "hidden": links})
-                except Exception as exc:  # noqa: BLE001 - one page's failure is that page's record
-                    out.append({"url": page.final_url, "error": f"{type(exc).__name__}"})
-                finally:
-                    bpage.close()
-        finally:
-            bctx.close()
+                    bpage.close()  # the next page gets a fresh tab
+                except Exception:  # noqa: BLE001
+                    pass
+    finally:
+        bctx.close()
     return out

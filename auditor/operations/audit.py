@@ -123,7 +123,8 @@ def _audit(url, config, out_dir, profile, registry, selected, crawler, handed) -
     if config.history:
         gather_options.setdefault("history", config.history)
     ctx = GatherContext(options=gather_options, fetcher=crawler.fetcher, profile=profile, settings=handed,
-                        probe_samples=probe_reader(gather_options.get("history")), axe_jobs=crawler.axe_jobs)
+                        probe_samples=probe_reader(gather_options.get("history")), axe_jobs=crawler.axe_jobs,
+                        renderer=crawler.renderer)
     audited, runs = gather_and_check(selected, needed, snapshot, ctx, profile)
     facts = audited.facts
     card = score(runs, profile)

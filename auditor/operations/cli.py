@@ -308,7 +308,7 @@ def add_fleet_commands(sub) -> None:
     f.add_argument("--link-check-depth", type=_non_negative_int("--link-check-depth"), default=0)
     f.add_argument("--render", choices=("auto", "always", "never"), default="auto",
                    help="render pages in the system chromium, as 'audit' does (default auto; "
-                        "each worker runs one browser while it audits a site)")
+                        "each worker keeps one browser for all its sites, with fresh contexts per site)")
     f.add_argument("--user-agent", default=None)
     f.add_argument("--contact", type=_contact, default=None, metavar="EMAIL|URL",
                    help="your e-mail or web page, put in the User-Agent (default: each profile's [crawl] contact)")

@@ -14,6 +14,10 @@ Workers hand their report dicts back to the coordinator, which writes each site'
 scorecard (DIR/<slug>/), records the runs in the history store and writes the
 fleet page (DIR/index.html) and DIR/fleet.json. The same coordinator can dispatch
 to Celery workers instead (``--broker``; auditor/fleet_celery.py).
+
+The browser (``--render auto``, the default): each worker slot keeps one chromium running
+(``browser_services``; a Celery pool process keeps its own) and each site's audit connects to
+it with fresh contexts, so chromium starts once per worker, not once per site.
 """
 from __future__ import annotations
 
@@ -295,6 +299,11 @@ def audit_site(site: dict, job: dict, pacer=None) -> dict:
                              skip=list(j.skip), lang=j.lang,
                              as_of=date.fromisoformat(j.as_of) if j.as_of else None,
                              gather_options={"history": j.history} if j.history else {})
+        from auditor.crawl.browser import use_shared
+
+        # The worker's running chromium (see browser_services): fresh contexts, no browser start.
+        use_shared(site.get("browser"))
+
         def hook(crawler) -> None:
             if pacer is not None:
                 share_pacing(crawler, pacer)
@@ -401,6 +410,9 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
     process started (audits, the pacer's manager) has ended when this returns.
     """
     ctx = _context()
+    services = browser_services(job, min(workers, len(sites)))
+    free_services = deque(services)
+    service_of: dict[int, object] = {}
     manager = _PacerManager(ctx=ctx)
     manager.start(_ignore_sigint)
     pacer = manager.Pacer(job.total_rate)
@@ -416,6 +428,8 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
 
     def finish(slot: int, outcome: SiteOutcome) -> None:
         proc, conn, site, started = running.pop(slot)
+        if slot in service_of:
+            free_services.append(service_of.pop(slot))
         conn.close()
         proc.join(2)
         if proc.is_alive():
@@ -456,12 +470,16 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
                 while pending and len(running) < workers and not interrupted:
                     site = pending.popleft()
                     parent, child = ctx.Pipe(duplex=False)
+                    service = _ready(free_services.popleft()) if free_services else None
                     proc = ctx.Process(target=_child, name=f"gov-audit {site.slug}", daemon=True,
-                                       args=({"url": site.url, "profile": site.profile, "name": site.name},
+                                       args=({"url": site.url, "profile": site.profile, "name": site.name,
+                                              "browser": service.endpoint if service is not None else None},
                                              payload, child, pacer, audit_fn))
                     proc.start()
                     child.close()
                     running[proc.sentinel] = (proc, parent, site, time.monotonic())
+                    if service is not None:
+                        service_of[proc.sentinel] = service
                 mp_wait([r[1] for r in running.values()] + list(running), timeout=0.25)
                 now = time.monotonic()
                 for slot, (proc, conn, site, started) in list(running.items()):
@@ -492,7 +510,38 @@ def run_local(sites: list[SiteSpec], job: FleetJob, *, workers: int = 4,
             manager.shutdown()
         except Exception:  # noqa: BLE001
             pass
+        for service in services:
+            service.close()
     return [results[s.url] for s in sites if s.url in results]
+
+
+def browser_services(job: FleetJob, workers: int) -> list:
+    """One running chromium per worker slot when the audits use the browser: each site's audit
+    process connects to its slot's chromium and makes fresh contexts in it, instead of starting
+    (and stopping) a browser of its own. Empty when the browser is off or cannot start (each
+    audit then says so in its report, as it would alone)."""
+    if (job.crawl.get("render") or "never") == "never":
+        return []
+    from auditor.crawl.browser import BrowserService, BrowserUnavailable
+
+    services = []
+    for _ in range(max(1, workers)):
+        try:
+            services.append(BrowserService().start())
+        except (BrowserUnavailable, OSError):
+            break
+    return services
+
+
+def _ready(service):
+    """The slot's chromium, started again if it died (a crash on the last site)."""
+    if service.alive:
+        return service
+    service.close()
+    try:
+        return service.start()
+    except Exception:  # noqa: BLE001 - this site's audit starts a browser of its own
+        return None
 
 
 # -- writing the results ------------------------------------------------------------------

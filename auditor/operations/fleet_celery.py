@@ -109,6 +109,12 @@ def make_app(broker: str, backend: str | None = None, *, budget: float | None = 
                 pacer = RedisPacer(job["pacer_url"], job.get("run_id") or "default", job.get("total_rate"))
             except Exception:  # noqa: BLE001 - without Redis pacing, the audit's own per-host rate holds
                 pacer = None
+        if ((job.get("crawl") or {}).get("render") or "never") != "never":
+            # One chromium per pool process, kept across the sites it audits (fresh contexts each).
+            from auditor.crawl.browser import process_service
+
+            service = process_service()
+            site = dict(site, browser=service.endpoint if service is not None else None)
         result = audit_site(site, job, pacer)
         result["worker"] = self.request.hostname
         return result

@@ -16,6 +16,30 @@ from typing import Iterator
 INSTALL_HINT = "install it with: apt-get install -y chromium"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync")
+# What Playwright's launch() (1.65) puts before FLAGS: the BrowserService starts chromium itself
+# and must render exactly as a launched one does — hidden scrollbars (page widths, the phone
+# view's overflow), no HTTPS upgrades, sRGB, the hover/pointer media features, no back/forward
+# cache. (Never add a second --disable-features to FLAGS: chromium keeps only the last one.)
+PLAYWRIGHT_SWITCHES = (
+    "--disable-field-trial-config", "--disable-background-networking", "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows", "--disable-back-forward-cache", "--disable-breakpad",
+    "--disable-component-extensions-with-background-pages", "--disable-component-update",
+    "--no-default-browser-check", "--disable-default-apps", "--disable-dev-shm-usage", "--disable-edgeupdater",
+    "--disable-extensions",
+    "--disable-features=AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
+    "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
+    "AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,OptimizationHints,NetworkTimeServiceQuerying,"
+    "AimEnabled,PreconnectToSearch,msForceBrowserSignIn,msEdgeUpdateLaunchServicesPreferredVersion",
+    "--enable-features=CDPScreenshotNewSurface,SkipListAccountsWithoutGaiaCookies", "--allow-pre-commit-input",
+    "--disable-hang-monitor", "--disable-ipc-flooding-protection", "--disable-popup-blocking",
+    "--disable-prompt-on-repost", "--disable-renderer-backgrounding", "--disable-updater-scheduler",
+    "--force-color-profile=srgb", "--metrics-recording-only", "--no-first-run", "--password-store=basic",
+    "--use-mock-keychain", "--no-service-autorun", "--disable-search-engine-choice-screen",
+    "--unsafely-disable-devtools-self-xss-warnings", "--enable-unsafe-swiftshader", "--edge-skip-compat-layer-relaunch",
+    "--disable-stack-profiler", "--do-not-de-elevate",
+    "--disable-infobars", "--disable-sync", "--headless", "--hide-scrollbars", "--mute-audio",
+    "--blink-settings=primaryHoverType=2,availableHoverTypes=2,primaryPointerType=4,availablePointerTypes=4",
+    "--no-sandbox")
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 
 
@@ -100,23 +124,161 @@ def unavailable_reason() -> str | None:
     return None
 
 
+# The chromium this process's audits share (a fleet worker's BrowserService), as its DevTools
+# endpoint; None: each audit launches a browser of its own.
+_shared_endpoint: str | None = None
+
+
+def use_shared(endpoint: str | None) -> None:
+    """From now on launch() connects to the chromium at ``endpoint`` (a BrowserService) instead of
+    starting one; None goes back to one browser per audit."""
+    global _shared_endpoint
+    _shared_endpoint = endpoint or None
+
+
 @contextmanager
 def launch(timeout: float = 30.0) -> Iterator[object]:
-    """A launched headless chromium (playwright Browser) with an empty, temporary profile."""
+    """A headless chromium (playwright Browser) for one audit.
+
+    By default a browser of its own with an empty, temporary profile, closed at the end. In a
+    fleet worker (``use_shared``) a connection to the worker's running chromium instead: the
+    audit's contexts are fresh (no cookie, cache or storage of another site) and are closed
+    at the end, but chromium is not started again for every site. If that chromium cannot be
+    reached, the audit starts one of its own."""
     reason = unavailable_reason()
     if reason:
         raise BrowserUnavailable(reason)
     from playwright.sync_api import sync_playwright
 
     exe = find_chromium()
-    # Playwright's launch() always starts chromium with a fresh, empty temporary
-    # --user-data-dir of its own (and refuses one in args).
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, timeout=timeout * 1000, args=list(FLAGS))
+        browser = None
+        if _shared_endpoint:
+            try:
+                browser = pw.chromium.connect_over_cdp(_shared_endpoint, timeout=timeout * 1000)
+            except Exception as exc:  # noqa: BLE001 - the worker's chromium died: this audit starts its own
+                import sys
+
+                print(f"gov-audit: the shared browser at {_shared_endpoint} could not be reached "
+                      f"({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}); "
+                      "starting one for this audit", file=sys.stderr)
+                browser = None
+        if browser is None:
+            # Playwright's launch() always starts chromium with a fresh, empty temporary
+            # --user-data-dir of its own (and refuses one in args).
+            browser = pw.chromium.launch(executable_path=exe, timeout=timeout * 1000, args=list(FLAGS))
         try:
             yield browser
         finally:
-            browser.close()
+            browser.close()  # a connected browser: its contexts are closed, chromium goes on
+
+
+class BrowserService:
+    """A chromium that outlives one audit: a fleet worker starts one and its audits connect to it
+    (``use_shared(service.endpoint)``), each with fresh contexts. Started with the same switches
+    as launch() (PLAYWRIGHT_SWITCHES + FLAGS), an empty temporary profile, and DevTools on a
+    loopback port; it dies with the
+    process that started it (PR_SET_PDEATHSIG), so a killed worker leaves no browser behind."""
+
+    def __init__(self) -> None:
+        self.proc = None
+        self.endpoint: str | None = None
+        self._dir: str | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self, timeout: float = 30.0) -> "BrowserService":
+        import re
+        import subprocess
+        import tempfile
+        import threading
+        import time
+
+        reason = unavailable_reason()
+        if reason:
+            raise BrowserUnavailable(reason)
+        self._dir = tempfile.mkdtemp(prefix="gov-audit-chromium-")
+        self.proc = subprocess.Popen(
+            [find_chromium(), *PLAYWRIGHT_SWITCHES, *FLAGS, "--remote-debugging-address=127.0.0.1",
+             "--remote-debugging-port=0", f"--user-data-dir={self._dir}", "--no-startup-window"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            errors="replace", preexec_fn=_die_with_parent)
+        found: list[str] = []
+        ready = threading.Event()
+
+        def read() -> None:  # the endpoint line, then drained so chromium never blocks on a full pipe
+            for line in self.proc.stderr:
+                if not found:
+                    m = re.search(r"DevTools listening on (ws://\S+)", line)
+                    if m:
+                        found.append(m.group(1))
+                        ready.set()
+            ready.set()
+
+        threading.Thread(target=read, name="gov-audit-chromium-log", daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while not ready.wait(0.1) and time.monotonic() < deadline:
+            pass
+        if not found:
+            self.close()
+            raise BrowserUnavailable(f"chromium did not start within {timeout:g} s")
+        self.endpoint = found[0]
+        return self
+
+    def close(self) -> None:
+        import shutil
+        import subprocess
+
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if self._dir:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+
+def _die_with_parent() -> None:
+    """In the browser's process before exec: SIGKILL when the process that started it dies."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - not Linux: the owner's close() still ends it
+        pass
+
+
+_process_service: BrowserService | None = None
+
+
+def _close_process_service() -> None:
+    if _process_service is not None:
+        _process_service.close()
+
+
+def process_service() -> BrowserService | None:
+    """This process's BrowserService, started on first use and restarted if it died (a Celery
+    pool process audits site after site); None when no browser can be started."""
+    global _process_service
+    if _process_service is not None and _process_service.alive:
+        return _process_service
+    if _process_service is not None:
+        _process_service.close()
+    else:
+        import atexit
+
+        atexit.register(_close_process_service)
+    try:
+        _process_service = BrowserService().start()
+    except (BrowserUnavailable, OSError):
+        _process_service = None
+    return _process_service
 
 
 def html_to_pdf(html_path, pdf_path, timeout: float = 60.0) -> None:

@@ -14,7 +14,15 @@ size caps, name resolution (``--resolve``, ``--dns-server``, ``--connect-to``) a
 trusted CAs (``--ca-bundle``); a navigation (the page itself, redirects, frames) is
 refused when robots.txt disallows it, as the crawl would. Fonts, audio and video are
 not fetched at all (they change neither the DOM nor what the checks judge), and
-images only for the screenshots.
+images only for the screenshots. A script, stylesheet or image fetched once is served
+again from memory (``_memo``) for the rest of the audit: the homepage's phone view and
+every sampled page use the same site CSS and scripts, which the server is asked for once.
+
+What costs CPU here is chromium's, not Python's: each new tab starts a renderer process
+(about 0.2 s of CPU), so the renderer keeps one tab per context and navigates it from page
+to page (to ``about:blank`` between jobs, so no page's scripts run while it waits; Playwright
+starts chromium without the back/forward cache, so the page left is destroyed, not frozen). The
+``visibility`` gatherer runs in this browser too (``run``), not in one of its own.
 
 Playwright's sync API is bound to the thread that started it, so all browser work
 happens on the renderer's thread; other threads submit jobs and get futures.
@@ -46,7 +54,10 @@ DESKTOP_MAX_HEIGHT = 2400
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_NODES = 3
 MAX_REDIRECTS = 5
-RENDER_FIRST, AXE_LATER, STOP = 0, 1, 2  # job priorities
+RENDER_FIRST, AXE_LATER, STOP = 0, 1, 2  # job priorities (gatherers' jobs share AXE_LATER, in order)
+# Subresources kept for the rest of the audit (see the module docstring), and their total size.
+MEMO_TYPES = frozenset({"script", "stylesheet", "image"})
+MEMO_BYTES = 24 * 1024 * 1024
 # How long close() waits for the renderer's thread to end: a browser still starting
 # (launch's own 30 s timeout) and then one job whose browser requests are all refused.
 # Longer than any of those bounds, so in practice close() returns when the thread has ended.
@@ -119,6 +130,12 @@ class Renderer:
         self._dead_origins: set[str] = set()
         self._redirect_to: str | None = None
         self._closing = False
+        self._browser = None
+        self._tabs: dict[int, object] = {}  # id(context) -> its one kept tab (see the module docstring)
+        # GET subresources already fetched: URL -> (status, headers, body); renderer thread only.
+        self._memo: dict[str, tuple[int, dict, bytes]] = {}
+        self._memo_bytes = 0
+        self.memo_hits = 0
 
     # -- any thread -----------------------------------------------------------------
     def start(self) -> "Renderer":
@@ -148,6 +165,18 @@ class Renderer:
         """axe-core on one page: ``{"url", "final_url", "axe"}`` or ``{"url", "error"}``."""
         return self._submit(lambda: self._axe_only(url), AXE_LATER)
 
+    def run(self, job: Callable[[object], object]) -> Future:
+        """``job(browser)`` on the renderer's thread, after the renders and axe-core runs queued
+        so far; the future holds what it returns (or raises). For a gatherer that needs the
+        browser (auditor.gather.visibility): it makes its own context in the same chromium,
+        which costs no second browser start. Not bound by the render budget (it was not
+        before it shared this browser either), only by the crawl's stop."""
+        def call() -> object:
+            if self._browser is None:
+                raise RuntimeError("the browser is not running")
+            return job(self._browser)
+        return self._submit(call, AXE_LATER, raw=True)
+
     def close(self, wait: float = CLOSE_WAIT) -> None:
         """Stop the thread and close the browser; queued jobs are cancelled, the browser's
         requests from now on refused. Returns when the thread has ended (``wait`` seconds
@@ -176,8 +205,11 @@ class Renderer:
         """Whether the renderer's thread (and so possibly the browser) is still alive."""
         return self._thread is not None and self._thread.is_alive()
 
-    def _submit(self, job: Callable, priority: int) -> Future:
+    def _submit(self, job: Callable, priority: int, raw: bool = False) -> Future:
+        """``raw``: the job's return value is the result as is, and its exception the future's."""
         fut: Future = Future()
+        if raw:
+            fut.raw = True  # type: ignore[attr-defined]
         self.start()
         self._jobs.put((priority, next(self._seq), (fut, job)))
         return fut
@@ -194,12 +226,10 @@ class Renderer:
                     return
                 self._browser = browser
                 self._desktop = self._context(browser, viewport=DESKTOP)
-                self._phone = self._context(browser, viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                            has_touch=True)
                 try:
                     self._loop()
                 finally:
-                    for ctx in (self._desktop, self._phone):
+                    for ctx in (self._desktop,):
                         try:
                             ctx.close()
                         except Exception:  # noqa: BLE001 - a crashed browser is closed anyway
@@ -215,6 +245,15 @@ class Renderer:
                 return
             fut, job = item
             if not fut.set_running_or_notify_cancel():
+                continue
+            if getattr(fut, "raw", False):
+                if self.fetcher.stop.is_set():
+                    fut.set_exception(RuntimeError("stopped"))
+                    continue
+                try:
+                    fut.set_result(job())
+                except BaseException as exc:  # noqa: BLE001 - the caller decides what a failure means
+                    fut.set_exception(exc)
                 continue
             if self.over_budget() or self.fetcher.stop.is_set():
                 fut.set_result({"error": "time budget" if self.over_budget() else "stopped"})
@@ -274,6 +313,15 @@ class Renderer:
                 except Exception:  # noqa: BLE001 - the page went away meanwhile
                     pass
                 return
+        memo_key = url if request.method == "GET" and kind in MEMO_TYPES else None
+        if memo_key is not None and memo_key in self._memo:
+            status, out, body = self._memo[memo_key]
+            self.memo_hits += 1
+            try:
+                route.fulfill(status=status, headers=out, body=body)
+            except Exception:  # noqa: BLE001 - the page went away meanwhile
+                pass
+            return
         try:
             headers = request.all_headers()
         except Exception:  # noqa: BLE001 - the request was cancelled meanwhile
@@ -301,8 +349,13 @@ class Renderer:
                 pass
             return
         out = {k: v for k, v in f.headers.items() if k not in DROP_RESPONSE_HEADERS}
+        body = f.body or b""
+        if (memo_key is not None and f.status == 200 and "no-store" not in f.headers.get("cache-control", "")
+                and self._memo_bytes + len(body) <= MEMO_BYTES):
+            self._memo[memo_key] = (f.status, out, body)
+            self._memo_bytes += len(body)
         try:
-            route.fulfill(status=f.status, headers=out, body=f.body or b"")
+            route.fulfill(status=f.status, headers=out, body=body)
         except Exception:  # noqa: BLE001 - the page went away while we fetched
             pass
 
@@ -341,7 +394,7 @@ class Renderer:
         self._images = homepage  # images only for the homepage's screenshots
         self._first = homepage
         try:
-            bpage = self._desktop.new_page()
+            bpage = self._tab(self._desktop)
             try:
                 why = self._goto(bpage, url)
                 if why:
@@ -358,8 +411,11 @@ class Renderer:
                 if homepage:
                     rec["screenshot_desktop"] = _shot(bpage, DESKTOP["width"], DESKTOP_MAX_HEIGHT, info["scroll_height"])
                     rec["axe"] = run_axe(bpage)
+            except BaseException:
+                self._drop_tab(self._desktop)
+                raise
             finally:
-                _close(bpage)
+                self._park(self._desktop)
             if homepage:
                 rec["phone"] = self._phone_view(url)
             return rec
@@ -367,7 +423,10 @@ class Renderer:
             self._images = self._first = False
 
     def _phone_view(self, url: str) -> dict:
-        bpage = self._phone.new_page()
+        # Its own context (a phone's viewport, scale and touch), made for the one page it shows
+        # and closed after it: its renderer process does not stay for the rest of the audit.
+        phone = self._context(self._browser, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+        bpage = phone.new_page()
         try:
             why = self._goto(bpage, url)
             if why:
@@ -381,17 +440,46 @@ class Renderer:
                     "screenshot": base64.b64encode(png).decode("ascii")}
         finally:
             _close(bpage)
+            try:
+                phone.close()
+            except Exception:  # noqa: BLE001 - a crashed browser is closed anyway
+                pass
 
     def _axe_only(self, url: str) -> dict:
         self._images = False
-        bpage = self._desktop.new_page()
+        bpage = self._tab(self._desktop)
         try:
             why = self._goto(bpage, url)
             if why:
                 return {"url": url, "error": why}
             return {"url": url, "final_url": bpage.url, "axe": run_axe(bpage)}
+        except BaseException:
+            self._drop_tab(self._desktop)
+            raise
         finally:
-            _close(bpage)
+            self._park(self._desktop)
+
+    def _tab(self, ctx):
+        """The context's kept tab (a new one the first time, or after a failed job)."""
+        tab = self._tabs.get(id(ctx))
+        if tab is None or tab.is_closed():
+            tab = self._tabs[id(ctx)] = ctx.new_page()
+        return tab
+
+    def _park(self, ctx) -> None:
+        """Between jobs the kept tab shows about:blank: the last page's scripts and timers stop."""
+        tab = self._tabs.get(id(ctx))
+        if tab is None or tab.is_closed():
+            return
+        try:
+            tab.goto("about:blank", timeout=NAV_TIMEOUT * 1000)
+        except Exception:  # noqa: BLE001 - a tab that cannot leave its page is replaced
+            self._drop_tab(ctx)
+
+    def _drop_tab(self, ctx) -> None:
+        tab = self._tabs.pop(id(ctx), None)
+        if tab is not None:
+            _close(tab)
 
 
 def run_axe(bpage) -> dict:

@@ -1,0 +1,190 @@
+"""One browser per audit, and one per fleet worker across its sites (issue 14).
+
+The visibility gatherer runs in the crawl's chromium instead of starting a second one; a fleet
+worker keeps one chromium running and each site's audit connects to it with fresh contexts
+(no cookie of one site reaches the next); the renderer serves a subresource it already fetched
+from memory. In this process Playwright's launches and connections are counted; in the fleet's
+per-site processes, the chromium main processes (those without ``--type=``) that appear.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict
+
+import psutil
+import pytest
+
+from auditor.crawl.browser import BrowserService, unavailable_reason, use_shared
+from auditor.crawl.crawler import CrawlOptions
+from auditor.operations.audit import AuditConfig, run_audit
+from auditor.operations.fleet import FleetJob, SiteSpec, run_local
+from servers import LoopbackSite, Response, page
+
+pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=f"no browser: {unavailable_reason()}")
+
+BROWSER_NAMES = ("chromium", "chrome", "chromium-browser", "google-chrome", "headless_shell")
+FOOTER = "<div class='footer'>主办单位：示例市人民政府办公室</div>"
+
+
+class BrowserCounter:
+    """The chromium main processes that appear under this process (polled) while it runs."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def __enter__(self) -> "BrowserCounter":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _poll(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.05):
+            for proc in me.children(recursive=True):
+                try:
+                    cmd = proc.cmdline()
+                except psutil.Error:
+                    continue
+                name = cmd[0].rsplit("/", 1)[-1] if cmd else ""
+                if name in BROWSER_NAMES and not any(a.startswith("--type=") for a in cmd):
+                    self.seen.add(proc.pid)
+
+
+def _site(i: int, *, cookie: bool = False) -> LoopbackSite:
+    home = Response(page(f"示例{i}市人民政府",
+                         f"<link rel='stylesheet' href='/site.css'><p class='a'>{'示例市人民政府门户网站。' * 20}</p>"
+                "<a href='/xwzx/'>新闻中心</a><a href='http://127.0.0.2:9/x'>友情链接</a>"
+                         "<script src='/site.js'></script>" + FOOTER))
+    if cookie:
+        home.headers["Set-Cookie"] = "visited=site-a; Path=/"
+    return LoopbackSite({
+        "/": home,
+        "/site.css": Response(".a { color: #333 }", content_type="text/css"),
+        "/site.js": Response("document.body.setAttribute('data-ok', '1');", content_type="application/javascript"),
+        "/xwzx/": page("新闻中心", "<link rel='stylesheet' href='/site.css'><ul>"
+                       + "".join(f"<li><a href='/xwzx/{k}.html'>要闻{k}</a> 2026-11-0{k}</li>" for k in range(1, 6))
+                       + "</ul><script src='/site.js'></script>"),
+        **{f"/xwzx/{k}.html": page(f"要闻{k}", "<p>正文</p>") for k in range(1, 6)},
+    }).start()
+
+
+def _config(only: list[str]) -> AuditConfig:
+    return AuditConfig(crawl=CrawlOptions(rate=200, timeout=5, render="auto"), only=only,
+                       gather_options={"render": "auto"})
+
+
+@pytest.fixture
+def launches(monkeypatch):
+    """Every chromium launch and connection Playwright is asked for in this process."""
+    from playwright.sync_api import BrowserType
+
+    calls: list[str] = []
+    launch, connect = BrowserType.launch, BrowserType.connect_over_cdp
+
+    def counted_launch(self, *a, **kw):
+        calls.append("launch")
+        return launch(self, *a, **kw)
+
+    def counted_connect(self, *a, **kw):
+        calls.append("connect")
+        return connect(self, *a, **kw)
+
+    monkeypatch.setattr(BrowserType, "launch", counted_launch)
+    monkeypatch.setattr(BrowserType, "connect_over_cdp", counted_connect)
+    return calls
+
+
+def test_the_visibility_gatherer_uses_the_crawls_browser(launches):
+    site = _site(1)
+    try:
+        outcome = run_audit(site.url, _config(["security.dark-links", "site.mobile"]), None)
+    finally:
+        site.stop()
+    assert outcome.snapshot.facts["visibility"]["state"] == "done"  # it ran, in a browser
+    assert outcome.snapshot.facts["visibility"]["pages"]
+    assert launches == ["launch"]  # the crawl's: before, the gatherer launched a second chromium
+
+
+def test_the_renderer_fetches_a_site_stylesheet_once():
+    site = _site(1)
+    try:
+        run_audit(site.url, _config(["site.mobile", "a11y.axe"]), None)
+    finally:
+        site.stop()
+    # The homepage (desktop and phone view) and the sampled list page all use both; the browser's
+    # requests are those with its Referer (the crawl's own fetch of a script has none).
+    for path in ("/site.css", "/site.js"):
+        assert len([h for h in site.hits(path) if h.headers.get("referer")]) == 1, path
+
+
+def test_audits_share_one_running_browser_with_fresh_contexts(launches):
+    a, b = _site(1, cookie=True), _site(2)
+    service = BrowserService().start()
+    try:
+        use_shared(service.endpoint)
+        first = run_audit(a.url, _config(["site.mobile"]), None)
+        second = run_audit(b.url, _config(["site.mobile"]), None)
+        assert service.alive  # the audits closed their contexts, not the browser
+    finally:
+        use_shared(None)
+        service.close()
+        a.stop()
+        b.stop()
+    for outcome in (first, second):
+        assert outcome.snapshot.facts["render"]["state"] == "done"
+    assert launches == ["connect", "connect"]  # no browser started by the audits: the service's ran
+    # Site A's cookie (same host, another port) never reached site B: a fresh context per audit.
+    assert any("visited=site-a" in (h.headers.get("cookie") or "") for h in a.hits("/site.js"))
+    assert not any("visited" in (h.headers.get("cookie") or "") for h in b.log)
+
+
+def test_a_fleet_worker_starts_one_browser_for_all_its_sites():
+    sites = [_site(i) for i in range(2)]
+    job = FleetJob(crawl=asdict(CrawlOptions(rate=200, timeout=5, render="auto")), only=["site.mobile"],
+                   site_budget=120, total_rate=None)
+    try:
+        with BrowserCounter() as counter:
+            outcomes = run_local([SiteSpec(s.url, f"示例{i}", None, f"s{i}") for i, s in enumerate(sites)], job,
+                                 workers=1)
+    finally:
+        for s in sites:
+            s.stop()
+    assert [o.state for o in outcomes] == ["audited"] * 2
+    for o in outcomes:
+        mobile = next(c for c in o.report["checks"] if c["id"] == "site.mobile")
+        assert mobile["status"] != "unknown", mobile  # rendered, in the worker's browser
+    assert len(counter.seen) == 1  # one chromium for both sites (before: one per site)
+
+
+def _main_cmdline(root: psutil.Process) -> list[str]:
+    for proc in [root, *root.children(recursive=True)]:
+        cmd = proc.cmdline()
+        if cmd and cmd[0].rsplit("/", 1)[-1] in BROWSER_NAMES and not any(a.startswith("--type=") for a in cmd):
+            return cmd
+    return []
+
+
+def test_the_shared_browser_starts_with_the_switches_playwright_launches_with():
+    """A site must render the same in a fleet worker's chromium as in `gov-audit audit`'s: hidden
+    scrollbars, the hover/pointer media features, no HTTPS upgrades... (a Playwright upgrade that
+    changes its switches shows here)."""
+    from auditor.crawl.browser import launch
+
+    def switches(cmd: list[str]) -> set[str]:
+        per_run = ("--user-data-dir=", "--remote-debugging-", "--no-startup-window")
+        return {a for a in cmd[1:] if a.startswith("--") and not a.startswith(per_run)}
+
+    with launch():
+        launched = _main_cmdline(psutil.Process())
+    service = BrowserService().start()
+    try:
+        shared = _main_cmdline(psutil.Process(service.proc.pid))
+    finally:
+        service.close()
+    assert launched and shared
+    assert switches(shared) == switches(launched)
