@@ -196,3 +196,4 @@ def test_unvisited_causes_read_as_counts_not_as_the_caps_value():
     gap = Unvisited(total=781, by_cause={"depth": 29, "page_cap": 752}, where="/xxgk/")
     assert gap.causes_text("zh") == "因页数上限 752 个、因深度上限 29 个"
     assert gap.causes_text("en") == "page cap: 752, depth limit: 29"
+    assert Unvisited(total=1, by_cause={"robots": 1}).causes_text("zh") == "因 robots.txt 禁止 1 个"

@@ -108,9 +108,12 @@ class Unvisited:
         i = 0 if lang == "zh" else 1
         sep = "、" if lang == "zh" else ", "
         # "因页数上限 752 个" / "page cap: 752": a count by cause, not the cap's value.
-        form = "因{label} {n} 个" if lang == "zh" else "{label}: {n}"
-        return sep.join(form.format(label=CAUSES.get(c, (c, c))[i], n=n) for c, n in
-                        sorted(self.by_cause.items(), key=lambda kv: -kv[1]))
+        def one(cause: str, n: int) -> str:
+            label = CAUSES.get(cause, (cause, cause))[i]
+            if lang != "zh":
+                return f"{label}: {n}"
+            return f"因{' ' if label[:1].isascii() else ''}{label} {n} 个"  # 因 robots.txt 禁止, 因页数上限
+        return sep.join(one(c, n) for c, n in sorted(self.by_cause.items(), key=lambda kv: -kv[1]))
 
 
 @dataclass(frozen=True)
