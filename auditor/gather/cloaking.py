@@ -46,7 +46,6 @@ def gather(snap, ctx) -> dict:
         return {"state": "stopped"}
     d = data(ctx.profile)
     crawlers = d.get("crawlers", {})
-    n = DEFAULT_SAMPLE
     handed = ctx.settings.get("cloaking", {})  # from the checks that declare these settings
     n = int(handed.get("sample_pages", DEFAULT_SAMPLE))
     pages = sample_pages(snap, n)

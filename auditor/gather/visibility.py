@@ -74,7 +74,6 @@ def gather(snap, ctx) -> dict:
         return {"state": "unavailable", "reason": str(log["unavailable"])}
     if _net.stopped(ctx):
         return {"state": "stopped"}
-    n = DEFAULT_SAMPLE
     handed = ctx.settings.get("visibility", {})  # from the checks that declare these settings
     n = int(handed.get("computed_sample_pages", DEFAULT_SAMPLE))
     pages = sample_pages(snap, n)
