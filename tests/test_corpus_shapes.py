@@ -159,6 +159,12 @@ def test_an_old_browser_notice_written_the_same_way_is_not():
     from auditor.views.security import analyse_script, data
     assert [f.kind for f in analyse_script(FAKE_404_JS, "rsj.example.gov.cn", data())] == ["page-replaced"]
     assert analyse_script(OLD_BROWSER_JS, "rsj.example.gov.cn", data()) == []
+    # A site bundle that holds the four words far apart (an "<html" template, a 404 status check,
+    # a document.write, a window.stop in a player) writes no page over the site.
+    filler = "var a" + "=1;var a" * 800
+    bundle = ("var tpl='<html><body></body></html>';" + filler + "if(xhr.status==404){retry();}" + filler
+              + "document.write('<p>x</p>');" + filler + "function halt(){window.stop();}")
+    assert analyse_script(bundle, "rsj.example.gov.cn", data()) == []
 
 
 # -- TRS article pages whose 发布时间 is written by a script -------------------------------------

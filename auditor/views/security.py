@@ -207,6 +207,22 @@ _WHOLE_PAGE = re.compile(r"<\s*(?:html|body)\b", re.I)
 _FAKE_ERROR = re.compile(r"404|无法找到该?网页|找不到(?:该|此)?网页|网页不存在|页面不存在|页面未找到|not\s+found", re.I)
 
 
+# The written page, its error wording, the write and the stop sit together in such a script; in a
+# large bundle the four words (a 404 status, an "<html" template, a document.write …) lie far apart.
+PAGE_REPLACED_SPAN = 3000
+
+
+def _page_replaced(whole: str) -> int | None:
+    """Where a fake error page written over the site is (its error wording), or None."""
+    for page in _WHOLE_PAGE.finditer(whole):
+        lo, hi = max(0, page.start() - PAGE_REPLACED_SPAN), page.end() + PAGE_REPLACED_SPAN
+        near = whole[lo:hi]
+        error = _FAKE_ERROR.search(near)
+        if error and _WRITE.search(near) and _STOP.search(near):
+            return lo + error.start()
+    return None
+
+
 def _b64(s: str) -> str | None:
     s = re.sub(r"\s+", "", s)
     try:
@@ -329,10 +345,10 @@ def analyse_script(script: str, site_host: str, d: dict) -> list[ScriptFinding]:
         url = _first_foreign_url(whole, site_host, d)
         if url:
             out.append(ScriptFinding("overlay-iframe", url, whole[max(0, overlay.start() - 200): overlay.end() + 300]))
-    if _WRITE.search(whole) and _STOP.search(whole) and _WHOLE_PAGE.search(whole) and _FAKE_ERROR.search(whole):
-        m = _FAKE_ERROR.search(whole)
+    replaced = _page_replaced(whole)
+    if replaced is not None:
         out.append(ScriptFinding("page-replaced", "document.write + window.stop()",
-                                 whole[max(0, m.start() - 200): m.end() + 300]))
+                                 whole[max(0, replaced - 200): replaced + 300]))
     for m in _WRITE_SCRIPT.finditer(script):
         arg = m.group(1)
         if re.search(r"<\s*(?:/\s*)?(?:script|iframe)", arg, re.I) or "\\x3c" in arg.lower():
