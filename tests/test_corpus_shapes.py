@@ -119,6 +119,17 @@ def test_a_letter_form_beside_the_error_report_form_still_counts(audit_site):
     assert r["status"] == "pass", r["summary"]
 
 
+def test_a_letter_form_that_mentions_a_submission_error_is_still_a_channel(audit_site):
+    # Only the page in error makes an error-report form: "如提交出错，请刷新后重试" on a letter form does not.
+    routes = department_site()
+    routes["/hdjl/"] = page("互动交流", NAV + '<form action="/letter/save" method="post">姓名：<input name="name">'
+                                        '留言标题：<input name="title"> 留言内容：<textarea name="content"></textarea>'
+                                        '如提交出错，请刷新后重试。<input type="submit" value="提交"></form>' + FOOTER)
+    routes["/"] = routes["/"].replace("</ul>", '<li><a href="/hdjl/">互动交流</a></li></ul>', 1)
+    r = result(audit_site(routes, only=["interaction.message-board"], as_of=AS_OF), "interaction.message-board")
+    assert r["status"] == "pass", r["summary"]
+
+
 def test_a_breadcrumb_ends_at_its_last_crumb_not_at_a_later_separator():
     text = ("您当前所在的位置： 政务公开 » 依申请公开 依申请公开说明 书面依申请公开 1 下载表格 "
             "2 填写申请书 >>申请表填写注意事项 1、申请表应填写完整")

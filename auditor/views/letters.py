@@ -76,8 +76,10 @@ MAX_CHANNEL_LABEL = 16
 DEFAULT_MAX_DETAIL_PAGES = 500
 _FORM_HINTS = re.compile(r"留言|咨询|来信|写信|建议|诉求|问题描述|content|liuyan|message|question|advice", re.I)
 # Forms that are not consultation channels: petitions and reports (their own channels), search,
-# login, and the site's error-report form (网站纠错: 错别字, 出错页面地址, 问题描述).
-_FORM_EXCLUDE = re.compile(r"信访|举报|纪检|搜索|检索|search|login|登录|密码|纠错|找错|报错|出错|错别字", re.I)
+# login, and the site's error-report form (网站纠错: 错别字, 出错页面地址, 出错问题描述). The error words
+# name the page in error, so a letter form that only says "提交出错请重试" stays a channel.
+_FORM_EXCLUDE = re.compile(r"信访|举报|纪检|搜索|检索|search|login|登录|密码|纠错|找错|错别字|"
+                           r"出错(?:页面|网页|地址|网址|问题|内容|位置)|(?:网站|网页|页面)报错", re.I)
 
 
 @functools.cache  # one object: page_pairs results are kept per vocabulary
