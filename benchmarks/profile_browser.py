@@ -40,25 +40,41 @@ def main(argv=None) -> int:
     from auditor.operations.audit import AuditConfig, run_audit
 
     t0 = time.perf_counter()
-    events: list[tuple[float, float, str]] = []
+    events: list[tuple[float, float, str, float]] = []  # (at, wall s, step, browser CPU s)
     routes = collections.Counter()
+
+    import psutil
+
+    me = psutil.Process()
+    live_cpu: dict[int, float] = {}
+
+    def browser_cpu() -> float:
+        """CPU seconds of the processes this one started (the node driver, chromium's), so far;
+        a process that ended keeps its last reading."""
+        for proc in me.children(recursive=True):
+            try:
+                t = proc.cpu_times()
+                live_cpu[proc.pid] = t.user + t.system
+            except psutil.Error:
+                pass
+        return sum(live_cpu.values())
 
     def timed(label_of, fn):
         def wrapper(*a, **kw):
-            s = time.perf_counter()
+            s, c = time.perf_counter(), browser_cpu()
             try:
                 return fn(*a, **kw)
             finally:
-                events.append((s - t0, time.perf_counter() - s, label_of(*a, **kw)))
+                events.append((s - t0, time.perf_counter() - s, label_of(*a, **kw), browser_cpu() - c))
         return wrapper
 
     orig_launch = chromium.launch
 
     @contextlib.contextmanager
     def launch(*a, **kw):
-        s = time.perf_counter()
+        s, c = time.perf_counter(), browser_cpu()
         with orig_launch(*a, **kw) as browser:
-            events.append((s - t0, time.perf_counter() - s, "launch chromium"))
+            events.append((s - t0, time.perf_counter() - s, "launch chromium", browser_cpu() - c))
             yield browser
 
     chromium.launch = launch
@@ -153,8 +169,9 @@ def main(argv=None) -> int:
     print(f"audit of {url}: {total:.2f} s wall, {outcome.report['crawl']['html_pages']} pages; "
           f"crawl {outcome.report['crawl']['duration']:.2f} s; phases first seen at "
           + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
-    for at, dur, label in sorted(events):
-        print(f"  {at:7.2f} s  {dur:6.2f} s  {label}")
+    print("       at     wall   browser CPU  step  (CPU: node driver and chromium, not this process)")
+    for at, dur, label, cpu in sorted(events):
+        print(f"  {at:7.2f} s  {dur:6.2f} s  {cpu:6.2f} s  {label}")
     print("requests the browser made, by resource type:", dict(routes))
     for r in renderers:
         print(f"  fetched through the crawl's fetcher {r.requests}, documents served from the crawl "

@@ -296,6 +296,9 @@ class TreeMemory:
         self.peak_procs = 0
         self.browsers: set[int] = set()  # chromium main processes seen (not its --type= helpers)
         self._seen: set[int] = set()
+        # CPU seconds of each process of the tree, as last seen: /usr/bin/time counts only the
+        # children their parents waited for, which a fleet's forkserver children are not.
+        self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
 
@@ -310,7 +313,8 @@ class TreeMemory:
             return {}
         return {"peak_tree_rss_mb": round(self.peak_rss / 2**20, 1),
                 "peak_tree_pss_mb": round(self.peak_pss / 2**20, 1) if self.peak_pss else None,
-                "peak_tree_procs": self.peak_procs, "browsers_started": len(self.browsers)}
+                "peak_tree_procs": self.peak_procs, "browsers_started": len(self.browsers),
+                "polled_tree_cpu_s": round(sum(self._cpu.values()), 2)}
 
     def _poll(self) -> None:
         try:
@@ -345,6 +349,8 @@ class TreeMemory:
                 try:
                     if proc.name() == "time":  # /usr/bin/time's own few hundred KB
                         continue
+                    t = proc.cpu_times()
+                    self._cpu[proc.pid] = t.user + t.system
                     full = proc.memory_full_info()
                     rss += full.rss
                     pss += getattr(full, "pss", 0)

@@ -188,3 +188,69 @@ def test_the_shared_browser_starts_with_the_switches_playwright_launches_with():
         service.close()
     assert launched and shared
     assert switches(shared) == switches(launched)
+
+
+def test_a_tab_job_runs_without_scripts_and_leaves_the_tab_as_it_was():
+    """The visibility gatherer's job runs in the renderer's kept tab (no context of its own):
+    its pages' scripts stay off and its routes answer its requests; after it, a render runs the
+    page's scripts again and its requests go through the crawl's fetcher, not the job's route."""
+    from auditor.crawl.browser.renderer import Renderer
+    from auditor.network.fetch import Fetcher
+
+    site = LoopbackSite({"/": page("示例", "<p id='p'>静态</p><script>document.getElementById('p')"
+                                          ".textContent = '脚本写入';</script>")}).start()
+    fetcher = Fetcher(rate=200, timeout=5)
+    renderer = Renderer(fetcher).start()
+    stored = "<html><body><p id='p'>静态</p><script>document.getElementById('p').textContent = '脚本写入';</script>"
+
+    def job(tab):
+        tab.route("**/*", lambda r, req: r.fulfill(status=200, content_type="text/html; charset=utf-8", body=stored))
+        tab.goto(site.url, wait_until="load")
+        return tab.evaluate("document.getElementById('p').textContent")
+
+    try:
+        assert renderer.run_in_tab(job).result(timeout=60) == "静态"  # the script did not run
+        rec = renderer.render(site.url).result(timeout=60)
+    finally:
+        renderer.close()
+        fetcher.close()
+        site.stop()
+    assert "error" not in rec, rec
+    assert "脚本写入" in rec["text"]  # scripts on again
+    assert len(site.hits("/")) == 1  # the render's request reached the site: the job's route is gone
+
+
+def test_the_phone_view_in_the_kept_tab_is_a_phone_and_the_tab_is_a_desktop_again():
+    """The homepage's phone view borrows the desktop tab (no context, so no renderer process, of
+    its own): during it the page is laid out on a 390-wide touch screen at scale 2 — a page
+    without a viewport meta is laid out wide and zoomed out, as a phone shows it — the
+    screenshot is the first screen at CSS size; after it the tab is a 1280-wide desktop again."""
+    import base64
+    import struct
+
+    from auditor.crawl.browser.renderer import Renderer
+    from auditor.network.fetch import Fetcher
+
+    wide = "<div style='width:1200px'>" + "<p>示例市人民政府门户网站</p>" * 40 + "</div>"
+    site = LoopbackSite({"/": page("示例", wide)}).start()
+    fetcher = Fetcher(rate=200, timeout=5)
+    renderer = Renderer(fetcher).start()
+
+    def desktop_metrics(tab):
+        fitted = "<meta name='viewport' content='width=device-width,initial-scale=1'><p>示例</p>"
+        tab.route("**/*", lambda r, req: r.fulfill(status=200, content_type="text/html; charset=utf-8", body=fitted))
+        tab.goto(site.url + "next", wait_until="load")
+        return tab.evaluate("[innerWidth, devicePixelRatio, navigator.maxTouchPoints]")
+
+    try:
+        rec = renderer.render(site.url, homepage=True).result(timeout=90)
+        after = renderer.run_in_tab(desktop_metrics).result(timeout=60)
+    finally:
+        renderer.close()
+        fetcher.close()
+        site.stop()
+    phone = rec["phone"]
+    assert "error" not in phone, phone
+    assert phone["viewport"] is None and phone["inner_width"] == phone["scroll_width"] >= 1200  # laid out wide
+    assert struct.unpack(">II", base64.b64decode(phone["screenshot"])[16:24]) == (390, 844)
+    assert after == [1280, 1, 0]

@@ -86,21 +86,26 @@ def gather(snap, ctx) -> dict:
 
 
 def _computed(snap, ctx, pages) -> list[dict]:
-    """In the crawl's browser when it is running (a job on its thread: no second chromium),
-    else in a browser of its own."""
+    """In the crawl's browser when it is running (a job in its kept tab: no second chromium, no
+    new context or renderer process), else in a browser of its own."""
     renderer = getattr(ctx, "renderer", None)
     if renderer is not None and renderer.running and renderer.error is None:
-        return renderer.run(lambda browser: _in_browser(browser, snap, ctx, pages)).result(
+        return renderer.run_in_tab(lambda tab: _scan(tab, snap, ctx, pages)).result(
             timeout=RENDERER_WAIT + NAV_TIMEOUT_MS / 1000 * len(pages))
     from auditor.crawl.browser import launch
 
     with launch() as browser:
-        return _in_browser(browser, snap, ctx, pages)
+        bctx = browser.new_context(java_script_enabled=False, service_workers="block",
+                                   viewport={"width": 1280, "height": 800})
+        try:
+            return _scan(bctx.new_page(), snap, ctx, pages)
+        finally:
+            bctx.close()
 
 
-def _in_browser(browser, snap, ctx, pages) -> list[dict]:
-    """Each sample page in one tab of a fresh script-less context (a new tab per page would
-    start a renderer process per page); each site stylesheet is fetched once."""
+def _scan(tab, snap, ctx, pages) -> list[dict]:
+    """Each sample page loaded, one after the other, into ``tab`` (scripts off, 1280x800) from
+    what the crawl stored; each site stylesheet is fetched once, nothing else is fetched."""
     out = []
     css: dict[str, bytes | None] = {}
     current = {"url": None, "html": ""}
@@ -116,27 +121,18 @@ def _in_browser(browser, snap, ctx, pages) -> list[dict]:
                 return r.fulfill(status=200, content_type="text/css", body=css[request.url])
         return r.abort("blockedbyclient")
 
-    bctx = browser.new_context(java_script_enabled=False, service_workers="block",
-                               viewport={"width": 1280, "height": 800})
-    try:
-        bctx.route("**/*", route)
-        bpage = None
-        for page in pages:
-            if _net.stopped(ctx):
-                break
-            current["url"], current["html"] = page.final_url, page.html
-            if bpage is None or bpage.is_closed():
-                bpage = bctx.new_page()
-            try:
-                bpage.goto(page.final_url, wait_until="load", timeout=NAV_TIMEOUT_MS)
-                links = bpage.evaluate(_HIDDEN_LINKS_JS, _net.site_host(snap))
-                out.append({"url": page.final_url, "hidden": links})
-            except Exception as exc:  # noqa: BLE001 - one page's failure is that page's record
-                out.append({"url": page.final_url, "error": f"{type(exc).__name__}"})
-                try:
-                    bpage.close()  # the next page gets a fresh tab
-                except Exception:  # noqa: BLE001
-                    pass
-    finally:
-        bctx.close()
+    tab.route("**/*", route)
+    for page in pages:
+        if _net.stopped(ctx):
+            break
+        if tab.is_closed():  # the renderer crashed on an earlier page
+            out.append({"url": page.final_url, "error": "TargetClosedError"})
+            continue
+        current["url"], current["html"] = page.final_url, page.html
+        try:
+            tab.goto(page.final_url, wait_until="load", timeout=NAV_TIMEOUT_MS)
+            links = tab.evaluate(_HIDDEN_LINKS_JS, _net.site_host(snap))
+            out.append({"url": page.final_url, "hidden": links})
+        except Exception as exc:  # noqa: BLE001 - one page's failure is that page's record
+            out.append({"url": page.final_url, "error": f"{type(exc).__name__}"})
     return out

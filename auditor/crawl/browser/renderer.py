@@ -22,7 +22,7 @@ What costs CPU here is chromium's, not Python's: each new tab starts a renderer 
 (about 0.2 s of CPU), so the renderer keeps one tab per context and navigates it from page
 to page (to ``about:blank`` between jobs, so no page's scripts run while it waits; Playwright
 starts chromium without the back/forward cache, so the page left is destroyed, not frozen). The
-``visibility`` gatherer runs in this browser too (``run``), not in one of its own.
+``visibility`` gatherer runs in this tab too (``run_in_tab``), not in a context or browser of its own.
 
 Playwright's sync API is bound to the thread that started it, so all browser work
 happens on the renderer's thread; other threads submit jobs and get futures.
@@ -50,6 +50,7 @@ MAX_RESOURCE_BYTES = 3 * 1024 * 1024
 THIRD_PARTY_TIMEOUT = 3.0  # a CDN the closed network cannot reach must not hold the page for long
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+PHONE_SCALE = 2
 DESKTOP_MAX_HEIGHT = 2400
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_NODES = 3
@@ -165,16 +166,33 @@ class Renderer:
         """axe-core on one page: ``{"url", "final_url", "axe"}`` or ``{"url", "error"}``."""
         return self._submit(lambda: self._axe_only(url), AXE_LATER)
 
-    def run(self, job: Callable[[object], object]) -> Future:
-        """``job(browser)`` on the renderer's thread, after the renders and axe-core runs queued
-        so far; the future holds what it returns (or raises). For a gatherer that needs the
-        browser (auditor.gather.visibility): it makes its own context in the same chromium,
-        which costs no second browser start. Not bound by the render budget (it was not
-        before it shared this browser either), only by the crawl's stop."""
+    def run_in_tab(self, job: Callable[[object], object]) -> Future:
+        """``job(tab)`` on the renderer's thread, after the renders and axe-core runs queued so
+        far, in the kept desktop tab with the page's scripts off (as a context made without
+        JavaScript) — for a gatherer that loads stored pages (auditor.gather.visibility). It
+        opens no context and no tab of its own, so no renderer process starts for it. The job
+        routes its own requests with ``tab.route`` (a page's routes come before the context's);
+        they are removed after it, scripts are switched back on, and the tab parked. Not bound
+        by the render budget, only by the crawl's stop; the future holds what the job returns
+        (or raises)."""
         def call() -> object:
             if self._browser is None:
                 raise RuntimeError("the browser is not running")
-            return job(self._browser)
+            tab = self._tab(self._desktop)
+            try:
+                cdp = self._desktop.new_cdp_session(tab)
+                cdp.send("Emulation.setScriptExecutionDisabled", {"value": True})
+                try:
+                    return job(tab)
+                finally:
+                    tab.unroute_all(behavior="ignoreErrors")
+                    cdp.send("Emulation.setScriptExecutionDisabled", {"value": False})
+                    cdp.detach()
+            except BaseException:
+                self._drop_tab(self._desktop)  # a tab left in an unknown state is not reused
+                raise
+            finally:
+                self._park(self._desktop)
         return self._submit(call, AXE_LATER, raw=True)
 
     def close(self, wait: float = CLOSE_WAIT) -> None:
@@ -423,27 +441,46 @@ class Renderer:
             self._images = self._first = False
 
     def _phone_view(self, url: str) -> dict:
-        # Its own context (a phone's viewport, scale and touch), made for the one page it shows
-        # and closed after it: its renderer process does not stay for the rest of the audit.
-        phone = self._context(self._browser, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-        bpage = phone.new_page()
+        """The page as a phone shows it, in the kept desktop tab switched to a phone's screen
+        for this one load: the device emulation a context made with ``is_mobile``/``has_touch``
+        applies (390x844 at scale 2, touch, and a page without a viewport meta laid out wide
+        and zoomed out), then switched back. A context of its own would start a renderer
+        process (≈ 0.5 s of CPU) for one page; the layout and the screenshot are the same."""
+        bpage = self._tab(self._desktop)
+        cdp = self._desktop.new_cdp_session(bpage)
         try:
+            cdp.send("Emulation.setDeviceMetricsOverride", {
+                "width": PHONE["width"], "height": PHONE["height"], "deviceScaleFactor": PHONE_SCALE, "mobile": True,
+                "screenWidth": PHONE["width"], "screenHeight": PHONE["height"]})
+            cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
             why = self._goto(bpage, url)
             if why:
                 return {"error": why}
             info = bpage.evaluate(_PAGE_JS)
-            # The first screen as the phone shows it (a page without a viewport meta is zoomed out),
-            # rendered at device scale 2 and saved at CSS size (390x844) to keep the report small.
-            png = bpage.screenshot(type="png", scale="css", timeout=NAV_TIMEOUT * 1000)
+            # The first screen as the phone shows it (a page without a viewport meta is zoomed out):
+            # the visual viewport, rendered at device scale 2 and saved at CSS size (390x844) to
+            # keep the report small (what Playwright's screenshot(scale="css") gives).
+            vv = bpage.evaluate("({x: visualViewport.pageLeft, y: visualViewport.pageTop,"
+                                " w: visualViewport.width, h: visualViewport.height})")
+            shot = cdp.send("Page.captureScreenshot", {"format": "png", "clip": {
+                "x": vv["x"], "y": vv["y"], "width": vv["w"], "height": vv["h"],
+                "scale": PHONE["width"] / max(vv["w"], 1) / PHONE_SCALE}})
             return {"scroll_width": info["scroll_width"], "inner_width": info["inner_width"],
                     "overflow": info["scroll_width"] > info["inner_width"] + 1, "viewport": info["viewport"],
-                    "screenshot": base64.b64encode(png).decode("ascii")}
+                    "screenshot": shot["data"]}
+        except BaseException:
+            self._drop_tab(self._desktop)
+            raise
         finally:
-            _close(bpage)
             try:
-                phone.close()
-            except Exception:  # noqa: BLE001 - a crashed browser is closed anyway
-                pass
+                cdp.send("Emulation.clearDeviceMetricsOverride")
+                cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": False})
+                cdp.detach()
+                if not bpage.is_closed():
+                    bpage.set_viewport_size(DESKTOP)  # Playwright's own desktop emulation, as before
+            except Exception:  # noqa: BLE001 - a tab that cannot be switched back is not reused
+                self._drop_tab(self._desktop)
+            self._park(self._desktop)
 
     def _axe_only(self, url: str) -> dict:
         self._images = False
