@@ -101,6 +101,7 @@ def run_mode(mode: str, csv: Path, out: Path, root: Path, tag: str, n_sites: int
     dest = out / f"fleet-{tag}"
     shutil.rmtree(dest, ignore_errors=True)
     workers: list[subprocess.Popen] = []
+    group = bench.CpuGroup(f"gov-audit-bench-workers-{os.getpid()}-{time.monotonic_ns()}")
     redis_proc = None
     try:
         cmd = fleet_cmd(csv, dest, extra)
@@ -112,16 +113,21 @@ def run_mode(mode: str, csv: Path, out: Path, root: Path, tag: str, n_sites: int
                 workers.append(subprocess.Popen(
                     [sys.executable, "-m", "auditor", "worker", "--broker", broker, "--concurrency", "1",
                      "--loglevel", "INFO", "--hostname", f"bench{i}@%h"],
-                    stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root))
+                    stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root,
+                    preexec_fn=group.join if group.path else None))
                 log.close()
             time.sleep(3)  # the workers' start is not the fleet's work
             cmd += ["--broker", broker, "--queue-timeout", "900"]
-        cpu0 = sum(_tree_cpu(w.pid) for w in workers)
+        def workers_cpu() -> float:  # exact from their cgroup, else polled
+            exact = group.usage_s(settle=0)
+            return exact if exact is not None else sum(_tree_cpu(w.pid) for w in workers)
+
+        cpu0 = workers_cpu()
         tree = bench.TreeMemory(*(w.pid for w in workers)).start() if workers else None
         m = bench.measure(cmd, out / f"fleet-{tag}", env, cwd=root)
         if tree is not None:
             wm = tree.stop()
-            m["workers_cpu_s"] = round(sum(_tree_cpu(w.pid) for w in workers) - cpu0, 2)
+            m["workers_cpu_s"] = round(workers_cpu() - cpu0, 2)
             m["workers_peak_tree_pss_mb"] = wm.get("peak_tree_pss_mb")
             m["workers_peak_tree_rss_mb"] = wm.get("peak_tree_rss_mb")
             m["browsers_started"] = m.get("browsers_started", 0) + wm.get("browsers_started", 0)
@@ -130,15 +136,15 @@ def run_mode(mode: str, csv: Path, out: Path, root: Path, tag: str, n_sites: int
             stop(w)  # warm shutdown: the pool processes end, and their chromium with them
         if redis_proc is not None:
             stop(redis_proc)
+        group.usage_s()  # waits for the workers' last processes to end
+        group.remove()
     summary_file = dest / "fleet.json"
     if not summary_file.exists():
         err = Path(f"{out / f'fleet-{tag}'}.stderr").read_text("utf-8", "replace")[-3000:]
         raise RuntimeError(f"the fleet failed (exit {m['returncode']}):\n{err}")
     summary = json.loads(summary_file.read_text("utf-8"))
     cpus = os.cpu_count() or 1
-    # /usr/bin/time misses the per-site processes nobody waited for (an older fleet's): the
-    # polled sum over the process tree (last reading of each process) is then the larger.
-    cpu = max(m.get("cpu_s") or 0, m.get("polled_tree_cpu_s") or 0) + m.get("workers_cpu_s", 0)
+    cpu = (m.get("cpu_s") or 0) + m.get("workers_cpu_s", 0)  # cpu_s: see run.measure's cpu_source
     done = summary.get("audited") or 0  # an interrupted run: per audited site (an upper bound)
     m.update({"mode": mode, "root": str(root), "audited": done, "states": summary.get("states"),
               "total_cpu_s": round(cpu, 2), "cpu_s_per_site": round(cpu / max(1, done), 2),

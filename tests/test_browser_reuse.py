@@ -254,3 +254,34 @@ def test_the_phone_view_in_the_kept_tab_is_a_phone_and_the_tab_is_a_desktop_agai
     assert phone["viewport"] is None and phone["inner_width"] == phone["scroll_width"] >= 1200  # laid out wide
     assert struct.unpack(">II", base64.b64decode(phone["screenshot"])[16:24]) == (390, 844)
     assert after == [1280, 1, 0]
+
+
+def test_pages_rendered_without_images_never_ask_for_them():
+    """A page the browser loads for its DOM (not the homepage, whose screenshots need images)
+    asks for no image at all — it used to ask, and each refusal cost a round trip — while the
+    homepage still gets its images; the page's scripts and stylesheets still load."""
+    from auditor.crawl.browser.renderer import Renderer
+    from auditor.network.fetch import Fetcher
+
+    body = ("<link rel='stylesheet' href='/site.css'><img src='/a.png' alt='图'>"
+            "<p id='p'>静态</p><script src='/site.js'></script>")
+    site = LoopbackSite({
+        "/": page("首页", body), "/list.html": page("列表", body),
+        "/a.png": Response(b"\x89PNG\r\n\x1a\n", content_type="image/png"),
+        "/site.css": Response("p { color: #333 }", content_type="text/css"),
+        "/site.js": Response("document.getElementById('p').textContent = '脚本写入';",
+                             content_type="application/javascript"),
+    }).start()
+    fetcher = Fetcher(rate=200, timeout=5)
+    renderer = Renderer(fetcher).start()
+    try:
+        listing = renderer.render(site.url + "list.html").result(timeout=60)
+        images_after_list = len(site.hits("/a.png"))
+        home = renderer.render(site.url, homepage=True).result(timeout=90)
+    finally:
+        renderer.close()
+        fetcher.close()
+        site.stop()
+    assert "error" not in listing and "脚本写入" in listing["text"]
+    assert images_after_list == 0 and renderer.refused.get("skipped-type", 0) == 0
+    assert "error" not in home and len(site.hits("/a.png")) == 1  # the homepage's screenshots have it

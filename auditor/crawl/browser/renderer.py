@@ -71,6 +71,10 @@ FORWARD_HEADERS = ("accept", "accept-language", "cookie", "referer", "origin", "
 DROP_RESPONSE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection",
                                    "keep-alive"})
 SKIP_TYPES = frozenset({"font", "media", "websocket", "eventsource", "manifest", "texttrack"})
+# Added to a page's own response headers when its images are not wanted: the page then never
+# asks for them (a request refused in _route costs a round trip through Playwright's driver and
+# this process, ≈ 10 ms of CPU each), and a blocked image is drawn as a failed one, as before.
+NO_IMAGES_CSP = "img-src 'none'; media-src 'none'; font-src 'none'"
 
 _PAGE_JS = """() => {
   const vp = document.querySelector('meta[name="viewport" i]');
@@ -327,7 +331,7 @@ class Renderer:
             if doc is not None:
                 self.served_from_crawl += 1
                 try:
-                    route.fulfill(status=doc[0], headers=doc[2], body=doc[1].encode("utf-8"))
+                    route.fulfill(status=doc[0], headers=self._page_headers(doc[2]), body=doc[1].encode("utf-8"))
                 except Exception:  # noqa: BLE001 - the page went away meanwhile
                     pass
                 return
@@ -373,9 +377,18 @@ class Renderer:
             self._memo[memo_key] = (f.status, out, body)
             self._memo_bytes += len(body)
         try:
-            route.fulfill(status=f.status, headers=out, body=body)
+            route.fulfill(status=f.status, headers=self._page_headers(out) if main_frame else out, body=body)
         except Exception:  # noqa: BLE001 - the page went away while we fetched
             pass
+
+    def _page_headers(self, headers: dict) -> dict:
+        """A page's response headers, with NO_IMAGES_CSP when this job fetches no images (a
+        second policy only narrows the site's own: both are enforced)."""
+        if self._images:
+            return headers
+        return {**{k: v for k, v in headers.items() if k.lower() != "content-security-policy"},
+                "content-security-policy": ", ".join(
+                    [v for k, v in headers.items() if k.lower() == "content-security-policy"] + [NO_IMAGES_CSP])}
 
     def _refuse(self, route, why: str) -> None:
         self.refused[why] = self.refused.get(why, 0) + 1
