@@ -9,7 +9,7 @@ where a stamp stands on a line of its own; attachments it could not read are cou
 """
 from auditor.checking.check import Clause, Setting, Evidence, Result, T, check
 import auditor.views.security as security
-from auditor.views.security import VETO_ARTICLE, VETO_DOCUMENT, stamps, text_stamps
+from auditor.views.security import VETO_ARTICLE, VETO_DOCUMENT, page_stamps, text_stamps
 
 
 ID = "content.classified"
@@ -46,7 +46,7 @@ def run(snap, profile, settings):
         if pages >= limit:
             break
         pages += 1
-        for stamp in stamps(page.tree):
+        for stamp in page_stamps(page):
             found.append(Evidence(page.final_url, f"「{stamp}」 — {page.title}",
                                   T("页面上有密级/不公开标志", "classification stamp on the page")))
     facts = snap.facts.get("attachments")

@@ -273,6 +273,30 @@ def test_stamps_are_whole_elements_not_prose():
     assert sec.stamps(tree) == ["秘密★5年", "(此件不公开)", "内部资料 注意保存"]
 
 
+def test_stamps_in_nested_markup_and_only_pages_with_a_sign_are_parsed_again():
+    """A stamp split over inline elements is still one stamp, and one inside a large block is
+    found. page_stamps() parses a page again only when its crawled text has a sign every stamp
+    carries (★, 注意保存, 不公开 …) or was cut at MAX_TEXT (the stamp may lie past the cut)."""
+    from types import SimpleNamespace
+
+    from auditor.crawl.parse import MAX_TEXT, parse_html
+
+    tree = parse_html("<body><div>" + "<p>正文段落。</p>" * 50 + "<div><span>份号：000123</span>"
+                      "<span>机密<b>★</b>1年</span></div><p>内部资料<b>注意保存</b></p></div></body>")
+    assert sec.stamps(tree) == ["机密★1年", "内部资料注意保存"]
+
+    class Unparsed(SimpleNamespace):
+        @property
+        def tree(self):
+            raise AssertionError("parsed again")
+
+    assert sec.page_stamps(Unparsed(text="示例市人民政府 通知公告 2026-11-01 机密文件管理办法解读")) == []
+    stamped = "<body><p>秘密★1年</p><p>正文</p></body>"
+    assert sec.page_stamps(SimpleNamespace(text="秘密★1年 正文", tree=parse_html(stamped))) == ["秘密★1年"]
+    cut = SimpleNamespace(text="正" * MAX_TEXT, tree=parse_html(stamped))  # its text says nothing past the cut
+    assert sec.page_stamps(cut) == ["秘密★1年"]
+
+
 def test_misstatements():
     found = sec.misstatements("会议传达了习近凭总书记的讲话。国务院总理李强出席。中华人民共合国成立。总书记习进平指出。", D)
     assert {(m.wrong, m.right) for m in found} == {("习进平", "习近平"), ("习近凭", "习近平"), ("中华人民共合国", "中华人民共和国")}

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote
 
+from auditor.crawl.parse import MAX_TEXT
 from auditor.network.urls import host_of, resolve
 
 DEFAULT_DATA = "security.toml"
@@ -507,17 +508,38 @@ _STAMP_HINT = re.compile(r"[★☆*＊]|注意保存|不公开|不得公开|不�
 _ID_NUMBER = re.compile(r"^\s*(?:份号\s*[:：]?\s*)?\d{6}\s*")
 
 
+def page_stamps(page) -> list[str]:
+    """stamps() of a crawled page. Its tree is parsed again only when its visible text (kept
+    from the crawl, when not cut at MAX_TEXT) has one of the signs every stamp carries: most
+    pages have none, and re-parsing every page was most of this check's time."""
+    text = page.text
+    if len(text) < MAX_TEXT and not _STAMP_HINT.search(text):
+        return []
+    return stamps(page.tree)
+
+
 def stamps(root) -> list[str]:
     """密级 markings on a page: elements whose whole text is 绝密/机密/秘密★period or 内部资料 注意保存 / 此件不公开."""
     if root is None or not _STAMP_HINT.search("".join(root.itertext())):
         return []
+    # The length of each element's whole text (what itertext() gives: comments' text left out,
+    # tails kept), descendants first: only elements of at most 40 characters are read. Joining
+    # every element's text from the top down cost the page's text times its depth.
+    elements = list(root.iter())
+    length: dict = {}
+    for el in reversed(elements):
+        if not isinstance(el.tag, str):
+            continue
+        n = len(el.text or "")
+        for child in el:
+            n += (length[child] if isinstance(child.tag, str) else 0) + len(child.tail or "")
+        length[el] = n
     out: list[str] = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "title", "head", "textarea"):
+    for el in elements:
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "title", "head", "textarea") \
+                or length[el] > 40:
             continue
         own = "".join(el.itertext())
-        if len(own) > 40:
-            continue
         text = unicodedata.normalize("NFKC", " ".join(own.split()))
         text = _ID_NUMBER.sub("", text).strip()
         if text and (_STAMP.match(text) or _INTERNAL.match(text)) and text not in out:
