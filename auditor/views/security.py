@@ -595,6 +595,8 @@ def misstatements(text: str, d: dict) -> list[Misstatement]:
             for m in re.finditer(re.escape(w), text):
                 add("leader", w, name, m.start(), m.end())
         for title in person.get("titles", ()):
+            if title not in text:  # both patterns need the title itself: skip the position-by-position search
+                continue
             n = len(name)
             after = re.compile(r"(?<![副原前])(?=([\u4e00-\u9fff]{%d})%s)" % (n, re.escape(title)))
             before = re.compile(r"(?<![副原前])%s(?=([\u4e00-\u9fff]{%d}))" % (re.escape(title), n))
