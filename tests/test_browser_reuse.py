@@ -15,6 +15,7 @@ import psutil
 import pytest
 
 from auditor.crawl.browser import BrowserService, unavailable_reason, use_shared
+from auditor.crawl.browser.chromium import BROWSER_PROCESS_NAMES
 from auditor.crawl.crawler import CrawlOptions
 from auditor.operations.audit import AuditConfig, run_audit
 from auditor.operations.fleet import FleetJob, SiteSpec, run_local
@@ -22,7 +23,6 @@ from servers import LoopbackSite, Response, page
 
 pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=f"no browser: {unavailable_reason()}")
 
-BROWSER_NAMES = ("chromium", "chrome", "chromium-browser", "google-chrome", "headless_shell")
 FOOTER = "<div class='footer'>主办单位：示例市人民政府办公室</div>"
 
 
@@ -50,9 +50,21 @@ class BrowserCounter:
                     cmd = proc.cmdline()
                 except psutil.Error:
                     continue
-                name = cmd[0].rsplit("/", 1)[-1] if cmd else ""
-                if name in BROWSER_NAMES and not any(a.startswith("--type=") for a in cmd):
+                if _is_browser(cmd) and not any(a.startswith("--type=") for a in cmd) and not _forked_by_browser(proc):
                     self.seen.add(proc.pid)
+
+
+def _is_browser(cmd: list[str]) -> bool:
+    return bool(cmd) and cmd[0].rsplit("/", 1)[-1] in BROWSER_PROCESS_NAMES
+
+
+def _forked_by_browser(proc: psutil.Process) -> bool:
+    """A child chromium forked for a zygote or helper shows its parent's command line (no
+    --type=) until it execs: not a second browser."""
+    try:
+        return _is_browser(proc.parent().cmdline())
+    except (psutil.Error, AttributeError):
+        return False
 
 
 def _site(i: int, *, cookie: bool = False) -> LoopbackSite:
@@ -164,7 +176,7 @@ def test_a_fleet_worker_starts_one_browser_for_all_its_sites():
 def _main_cmdline(root: psutil.Process) -> list[str]:
     for proc in [root, *root.children(recursive=True)]:
         cmd = proc.cmdline()
-        if cmd and cmd[0].rsplit("/", 1)[-1] in BROWSER_NAMES and not any(a.startswith("--type=") for a in cmd):
+        if _is_browser(cmd) and not any(a.startswith("--type=") for a in cmd):
             return cmd
     return []
 
