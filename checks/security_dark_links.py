@@ -86,11 +86,29 @@ def run(snap, profile, settings):
                                  T(f"隐藏的外链指向常被滥用的 .{tld(host)} 域名（{VERSION[version].zh}）",
                                    f"hidden link to a throwaway .{tld(host)} domain ({VERSION[version].en})")))
 
+    foreign: dict[str, bool] = {}
+
+    def leaves_site(page) -> bool:
+        """Whether a link the crawl read on the page goes to a host judge() would look at."""
+        for link in page.links:
+            if link.tag in ("a", "area"):
+                host = host_of(link.url)
+                hit = foreign.get(host)
+                if hit is None:
+                    hit = foreign[host] = foreign_host(host, site, d)
+                if hit:
+                    return True
+        return False
+
     for page in snap.html_pages():
         if pages >= limit:
             break
         pages += 1
         rendered += page.rendered
+        # A served page none of whose links leave the site can hold no finding: not parsed again.
+        # (A rendered page's scripts may have written links the crawl's list does not have.)
+        if not page.rendered and not leaves_site(page):
+            continue
         for version, root in _trees(page):
             for link in hidden_links(root, page.final_url):
                 judge(page.final_url, version, link.url, link.text, f"{link.container} [{link.why}]")

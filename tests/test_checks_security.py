@@ -265,6 +265,53 @@ def test_hidden_links_static_rules():
     assert found == {"http://a.example.com/", "http://b.example.com/", "http://c.example.com/", "http://d.example.com/"}
 
 
+def test_hidden_rules_are_read_per_template_text():
+    """The <style>/<script> rules are cached by their text: pages of one template share them, and
+    a page whose rules differ gets its own (the same class visible there)."""
+    from auditor.crawl.parse import parse_html
+
+    hiding = ('<html><head><style>.x{display:none}</style></head><body>'
+              '<div class="x"><a href="http://a.example.com/{n}">a</a></div></body></html>')
+    showing = hiding.replace("display:none", "display:block")
+    for n in range(3):
+        assert [h.url for h in sec.hidden_links(parse_html(hiding.replace("{n}", str(n))), "http://www.example.gov.cn/")] \
+            == [f"http://a.example.com/{n}"]
+        assert sec.hidden_links(parse_html(showing.replace("{n}", str(n))), "http://www.example.gov.cn/") == []
+
+
+def test_dark_links_parse_again_only_pages_with_a_link_off_the_site():
+    """security.dark-links reads again only the served pages with a link that leaves the site and
+    is not a government site or a known service: a hidden link anywhere else is never a finding."""
+    from types import SimpleNamespace
+
+    from auditor.checking.profile import load_profile
+    from auditor.crawl.parse import extract, parse_html
+    import checks.security_dark_links as dark
+
+    base = "http://www.example.gov.cn/"
+    on_site = ('<html><body><div style="display:none"><a href="/menu.html">菜单</a>'
+               '<a href="http://www.gov.cn/">中国政府网</a></div><a href="/a.html">正文</a></body></html>')
+    injected = ('<html><body><div style="display:none"><a href="http://bet.example.com/">澳门博彩 网上赌场</a></div>'
+                '<a href="/a.html">正文</a></body></html>')
+    reads = []
+
+    class Served(SimpleNamespace):
+        rendered = False
+
+        @property
+        def tree(self):
+            reads.append(self.final_url)
+            return parse_html(self.html)
+
+    pages = [Served(final_url=base + name, html=html, links=extract(html, base + name).links)
+             for name, html in (("x.html", on_site), ("y.html", injected))]
+    snap = SimpleNamespace(site_host="www.example.gov.cn", html_pages=lambda: iter(pages), facts={})
+    result = dark.run.func(snap, load_profile(None), {"max_pages": 300, "computed_sample_pages": 10})
+    assert reads == [base + "y.html"]
+    assert result.status.value == "fail" and result.details["pages"] == 2
+    assert any("bet.example.com" in e.excerpt for e in result.evidence)
+
+
 def test_stamps_are_whole_elements_not_prose():
     from auditor.crawl.parse import parse_html
 
@@ -303,6 +350,19 @@ def test_misstatements():
     assert any("习近凭总书记" in m.sentence for m in found)
     clean = "总理李克强、温家宝总理、李强总理、副总理何立峰；德国共产党；中国共产主义青年团；社会主义核心价值体系。"
     assert sec.misstatements(clean, D) == []
+
+
+def test_misstatement_windows_and_one_off():
+    """The near-miss search's pieces: found without overlaps (as a regex finds them), and a
+    window is a typo only with exactly one character changed."""
+    assert list(sec._starts("共产共产共产", "共产")) == [0, 2, 4]
+    assert list(sec._starts("主主主主", "主主")) == [0, 2]
+    assert list(sec._starts("无此词", "共产")) == []
+    assert sec._one_off("中华人民共合国", "中华人民共和国")
+    assert sec._one_off("甲乙", "丙乙") and sec._one_off("甲乙", "甲丙")
+    assert not sec._one_off("中华人民共和国", "中华人民共和国")
+    assert not sec._one_off("中华人名共合国", "中华人民共和国")  # two changed
+    assert not sec._one_off("中华人民共和", "中华人民共和国")
 
 
 # -- the rendered DOM ------------------------------------------------------------------------------

@@ -236,3 +236,27 @@ def test_column_linking_items_to_an_external_platform_is_unknown_not_fail(audit_
     r = results(run(audit_site, routes))
     assert r["services.guides"]["status"] == "unknown", r["services.guides"]["summary"]
     assert r["services.guide-elements"]["status"] == "unknown"
+
+
+def test_guide_labels_are_found_where_a_label_stands():
+    """labels_in: a synonym is a label at the start of the text or after a delimiter, followed by
+    a colon, a space, a closing bracket or the end — the same labels the earlier lookbehind
+    regex found, consecutive bracketed labels included."""
+    import re
+
+    from auditor.views.guides import GuideSettings, label_regex, labels_in
+
+    patterns, syn = label_regex(GuideSettings().elements_table)
+    alt = "|".join(re.escape(s) for s in sorted(syn, key=len, reverse=True))
+    lookbehind = re.compile(rf"(?:^|(?<=[\s、.．)）】\]【\[「]))({alt})(?=\s*[:：]|[\s】\]」]|$)")
+    texts = ["申请条件：有住所 办理时限 5个工作日",
+             "【申请条件】【办理时间】【收费标准】",
+             "四、申请条件 有住所。五、办理地点：市民中心",
+             "本事项的申请条件是有住所",          # inside prose: no label
+             "收费标准",                           # the whole text
+             "「办理时限」 「申请材料」",
+             "一.申请材料：身份证 (办理时限) 3日"]
+    for text in texts:
+        assert labels_in(text, patterns) == set(lookbehind.findall(text)), text
+    assert labels_in(texts[1], patterns) == {"申请条件", "办理时间", "收费标准"}
+    assert labels_in(texts[3], patterns) == set()

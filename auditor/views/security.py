@@ -383,13 +383,21 @@ class HiddenLink:
     container: str  # the hiding element, as a short tag description
 
 
-def _hidden_rules(root) -> tuple[set[str], set[str], dict[str, str]]:
+def _hidden_rules(root) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     """Classes and ids that <style> rules (simple selectors) or inline scripts hide."""
+    return _rules_of(tuple("".join(style.itertext()) for style in root.iter("style")),
+                     tuple("".join(script.itertext()) for script in root.iter("script")))
+
+
+@lru_cache(maxsize=64)
+def _rules_of(styles: tuple[str, ...], scripts: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    # Cached: a site's template repeats the same <style> and <script> blocks on every page, and
+    # reading their rules was most of the dark-link check's time (a dict the caller only reads).
     classes: set[str] = set()
     ids: set[str] = set()
     why: dict[str, str] = {}
-    for style in root.iter("style"):
-        css = re.sub(r"/\*.*?\*/", "", "".join(style.itertext()), flags=re.S)
+    for text in styles:
+        css = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
         for m in _STYLE_RULE.finditer(css):
             decl = m.group(2)
             hide = _HIDE_DECL.search(decl)
@@ -400,12 +408,12 @@ def _hidden_rules(root) -> tuple[set[str], set[str], dict[str, str]]:
                 if s:
                     (classes if s.group(1) == "." else ids).add(s.group(2))
                     why[s.group(1) + s.group(2)] = f"{sel.strip()} {{{hide.group(0).strip()}}}"
-    for script in root.iter("script"):
-        for m in _SCRIPT_HIDE.finditer("".join(script.itertext())):
+    for text in scripts:
+        for m in _SCRIPT_HIDE.finditer(text):
             i = m.group(1) or m.group(2)
             ids.add(i)
             why["#" + i] = m.group(0)[:120]
-    return classes, ids, why
+    return frozenset(classes), frozenset(ids), why
 
 
 def _normal_color(value: str) -> str:
@@ -471,14 +479,14 @@ def hidden_links(root, base_url: str) -> list[HiddenLink]:
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = resolve(base_url, href)
-        if not url:
-            continue
-        text = " ".join("".join(a.itertext()).split()) or (a.get("title") or "")
         st = state(a)
         if st is None:
             st = _same_colour(a)
-        if st is not None:
+        if st is None:  # visible: most links, so judged before anything is resolved or joined
+            continue
+        url = resolve(base_url, href)
+        if url:
+            text = " ".join("".join(a.itertext()).split()) or (a.get("title") or "")
             out.append(HiddenLink(url, text[:120], st[0], st[1]))
     return out
 
@@ -568,7 +576,22 @@ class Misstatement:
 
 
 def _one_off(a: str, b: str) -> bool:
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+    """Same length, exactly one character different (the rest compared as slices, in C: this
+    runs on every window of every page that shares two characters with a formulation)."""
+    if len(a) != len(b):
+        return False
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return a[i + 1:] == b[i + 1:]
+    return False
+
+
+def _starts(text: str, piece: str):
+    """Where ``piece`` occurs in ``text``, without overlaps (as re.finditer finds it)."""
+    i = text.find(piece)
+    while i >= 0:
+        yield i
+        i = text.find(piece, i + max(1, len(piece)))
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -592,8 +615,9 @@ def misstatements(text: str, d: dict) -> list[Misstatement]:
     for person in leaders.get("people", ()):
         name = person["name"]
         for w in person.get("wrong", ()):
-            for m in re.finditer(re.escape(w), text):
-                add("leader", w, name, m.start(), m.end())
+            i = text.find(w) if w else -1  # add() keeps the first place a wrong name is written
+            if i >= 0:
+                add("leader", w, name, i, i + len(w))
         for title in person.get("titles", ()):
             if title not in text:  # both patterns need the title itself: skip the position-by-position search
                 continue
@@ -621,8 +645,8 @@ def misstatements(text: str, d: dict) -> list[Misstatement]:
         anchor = term[:2]
         # Windows sharing the first two or the last two characters: typos keep most of a term.
         for piece, offset in ((anchor, 0), (term[-2:], n - 2)):
-            for m in re.finditer(re.escape(piece), text):
-                s = m.start() - offset
+            for start in _starts(text, piece):
+                s = start - offset
                 if s < 0:
                     continue
                 cand = text[s: s + n]
