@@ -50,8 +50,8 @@ def _pipe_chromium() -> None:
         os.set_inheritable(4, True)
 
     exe = os.path.realpath(find_chromium() or "chromium")
-    if exe.endswith("/usr/bin/chromium") or not exe.endswith("chromium"):
-        exe = "/usr/lib/chromium/chromium" if os.path.exists("/usr/lib/chromium/chromium") else exe
+    if exe == "/usr/bin/chromium" and os.path.exists("/usr/lib/chromium/chromium"):
+        exe = "/usr/lib/chromium/chromium"  # Debian's wrapper script, not the browser
     profile = tempfile.mkdtemp(prefix="gov-audit-floor-")
     proc = subprocess.Popen([exe, *PLAYWRIGHT_SWITCHES, f"--user-data-dir={profile}", "--remote-debugging-pipe",
                              "about:blank"], preexec_fn=fds, close_fds=False,

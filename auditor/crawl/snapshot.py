@@ -263,7 +263,15 @@ class Snapshot:
 
     def html_pages(self) -> Iterator[Page]:
         """Every readable HTML page once: the homepage's aliases (/index.html …) left out."""
-        return (p for p in self.pages.values() if p.is_html and p.ok and not self.is_homepage_alias(p))
+        # Worked out once (the pages do not change after the crawl; the count guards a snapshot
+        # built page by page in a test): twenty checks walk them, and judging each page an alias
+        # or not took 0.7 s on 2,000 pages when done on every walk.
+        cached = self.__dict__.get("_html_pages")
+        if cached is None or cached[0] != len(self.pages):
+            cached = (len(self.pages), tuple(p for p in self.pages.values()
+                                             if p.is_html and p.ok and not self.is_homepage_alias(p)))
+            self.__dict__["_html_pages"] = cached
+        return iter(cached[1])
 
     def pages_at_depth(self, depth: int) -> Iterable[Page]:
         return (p for p in self.pages.values() if p.depth == depth)

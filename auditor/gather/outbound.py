@@ -58,12 +58,18 @@ def gather(snap, ctx) -> dict:
     cap = int(handed.get("max_hosts", MAX_HOSTS))
     site = _net.site_host(snap)
     first: dict[str, dict] = {}
+    own: dict[str, bool] = {}  # host -> one of the site's own (asked once per host, not per link)
     for page in snap.html_pages():
         for link in page.links:
             if link.tag not in ("a", "area") or not link.url.startswith(("http://", "https://")):
                 continue
             host = host_of(link.url)
-            if not host or host in first or same_site(host, site) or snap.in_site(link.url):
+            if not host or host in first:
+                continue
+            mine = own.get(host)
+            if mine is None:
+                mine = own[host] = same_site(host, site)
+            if mine or snap.in_site(link.url):
                 continue
             first[host] = {"host": host, "url": link.url, "link_text": link.text, "page": page.final_url,
                            "gov": is_gov_host(host, d)}

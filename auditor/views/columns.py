@@ -237,18 +237,20 @@ def is_article(page, as_of) -> bool:
     return is_article_page(page, as_of)
 
 
-def _listed_on_lists(snapshot, url: str, page) -> int:
-    """How many list pages other than ``page`` and the homepage list ``url``."""
+def _listed_on_lists(snapshot, url: str, page, enough: int | None = None) -> int:
+    """How many list pages other than ``page`` and the homepage list ``url`` (counted up to
+    ``enough``: an item of a side box shown on every page has thousands of referrers)."""
     home = snapshot.homepage
     skip = {page.url, page.final_url} | ({home.url, home.final_url} if home is not None else set())
-    refs = set(snapshot.inlinks.get(url, ()))
     count = 0
-    for ref in refs - skip:
+    for ref in set(snapshot.inlinks.get(url, ())) - skip:
         other = snapshot.pages.get(ref)
         if other is None or not other.is_html or other.depth == 0:
             continue
         if not is_article(other, snapshot.as_of):
             count += 1
+            if count == enough:
+                break
     return count
 
 
@@ -268,7 +270,7 @@ def own_items(snapshot, page, items: list[Item]) -> list[Item]:
     out: list[Item] = []
     for box, members in boxes.items():
         if box >= 0 and not (own_folder and all(i.url.startswith(folder) for i in members)) \
-                and all(_listed_on_lists(snapshot, i.url, page) >= SHARED_BOX_PAGES for i in members):
+                and all(_listed_on_lists(snapshot, i.url, page, SHARED_BOX_PAGES) >= SHARED_BOX_PAGES for i in members):
             continue
         out.extend(members)
     order = {id(i): n for n, i in enumerate(items)}

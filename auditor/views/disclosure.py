@@ -331,15 +331,20 @@ def label_index(snap) -> dict[str, list[tuple[str, str, str, str]]]:
     """Folded short label -> [(url, raw text, how, where)], over every crawled page."""
     index: dict[str, list] = {}
     seen: set = set()
+    # raw text -> its folded label, or "" when it is no label (judged once per text: the same
+    # navigation texts recur on every page, 200,000 links on 2,000 pages)
     folded: dict[str, str] = {}
     site = site_name(snap)
 
     def add(text: str, url: str, how: str, where: str) -> None:
         norm = folded.get(text)
         if norm is None:
-            norm = folded[text] = label(text)
-        if not (2 <= len(norm) <= MAX_LABEL) or _ARTICLE.search(norm) or \
-                (len(norm) >= ARTICLE_END_FROM and _ARTICLE_END.search(norm)):
+            norm = label(text)
+            if not (2 <= len(norm) <= MAX_LABEL) or _ARTICLE.search(norm) or \
+                    (len(norm) >= ARTICLE_END_FROM and _ARTICLE_END.search(norm)):
+                norm = ""
+            folded[text] = norm
+        if not norm:
             return
         k = (norm, url, how)
         if k in seen:

@@ -84,6 +84,7 @@ def fold(text: str) -> str:
 _SECOND_LEVEL = ("gov.cn", "com.cn", "org.cn", "net.cn", "edu.cn", "ac.cn", "gov.hk", "com.hk")
 
 
+@lru_cache(maxsize=4096)
 def registrable(host: str) -> str:
     """The registrable domain (example.gov.cn, example.com); an IP address is itself."""
     host = (host or "").lower().rstrip(".")
