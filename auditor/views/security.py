@@ -386,14 +386,22 @@ class HiddenLink:
 
 def _hidden_rules(root) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     """Classes and ids that <style> rules (simple selectors) or inline scripts hide."""
-    return _rules_of(tuple("".join(style.itertext()) for style in root.iter("style")),
-                     tuple("".join(script.itertext()) for script in root.iter("script")))
+    classes, ids, why = _style_rules(tuple("".join(style.itertext()) for style in root.iter("style")))
+    scripted: dict[str, str] = {}
+    for script in root.iter("script"):
+        for m in _SCRIPT_HIDE.finditer("".join(script.itertext())):
+            i = m.group(1) or m.group(2)
+            scripted["#" + i] = m.group(0)[:120]
+    if not scripted:
+        return classes, ids, why
+    return classes, ids | {k[1:] for k in scripted}, {**why, **scripted}
 
 
 @lru_cache(maxsize=64)
-def _rules_of(styles: tuple[str, ...], scripts: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
-    # Cached: a site's template repeats the same <style> and <script> blocks on every page, and
-    # reading their rules was most of the dark-link check's time (a dict the caller only reads).
+def _style_rules(styles: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    # Cached by the <style> texts: a site's template repeats them on every page, and reading their
+    # rules was most of the dark-link check's time. (Scripts are not part of the key: a page's
+    # inline scripts can be large and differ from page to page.) The dict is only read.
     classes: set[str] = set()
     ids: set[str] = set()
     why: dict[str, str] = {}
@@ -409,11 +417,6 @@ def _rules_of(styles: tuple[str, ...], scripts: tuple[str, ...]) -> tuple[frozen
                 if s:
                     (classes if s.group(1) == "." else ids).add(s.group(2))
                     why[s.group(1) + s.group(2)] = f"{sel.strip()} {{{hide.group(0).strip()}}}"
-    for text in scripts:
-        for m in _SCRIPT_HIDE.finditer(text):
-            i = m.group(1) or m.group(2)
-            ids.add(i)
-            why["#" + i] = m.group(0)[:120]
     return frozenset(classes), frozenset(ids), why
 
 
