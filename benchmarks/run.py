@@ -41,7 +41,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import generate_site  # noqa: E402
-from auditor.crawl.browser.chromium import BROWSER_PROCESS_NAMES  # noqa: E402
+from auditor.crawl.browser.chromium import is_browser_main  # noqa: E402
 
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 TIME_BIN = "/usr/bin/time"
@@ -343,9 +343,7 @@ class TreeMemory:
                         cmd = proc.cmdline()
                         if cmd and os.path.basename(cmd[0]) not in ("sh", "bash", "dash"):  # before its exec
                             self._seen.add(proc.pid)
-                        if cmd and os.path.basename(cmd[0]) in BROWSER_PROCESS_NAMES \
-                                and not any(a.startswith("--type=") for a in cmd) \
-                                and not _forked_by_browser(proc):  # not crashpad, helpers, a zygote before exec
+                        if is_browser_main(proc):
                             self.browsers.add(proc.pid)
                     except psutil.Error:
                         pass
@@ -422,17 +420,6 @@ class CpuGroup:
                 os.rmdir(self.path)
             except OSError:
                 pass
-
-
-def _forked_by_browser(proc) -> bool:
-    """A helper chromium forks shows the browser's command line (no --type=) until it execs."""
-    import psutil
-
-    try:
-        parent = proc.parent()
-        return parent is not None and os.path.basename((parent.cmdline() or [""])[0]) in BROWSER_PROCESS_NAMES
-    except psutil.Error:
-        return False
 
 
 def measure(cmd: list[str], log_prefix: Path, env: dict | None = None, cwd: Path = ROOT) -> dict:

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from auditor.crawl.browser import BrowserService, unavailable_reason, use_shared
-from auditor.crawl.browser.chromium import BROWSER_PROCESS_NAMES
+from auditor.crawl.browser.chromium import is_browser_main
 from auditor.crawl.crawler import CrawlOptions
 from auditor.operations.audit import AuditConfig, run_audit
 from auditor.operations.fleet import FleetJob, SiteSpec, run_local
@@ -46,25 +46,8 @@ class BrowserCounter:
         me = psutil.Process()
         while not self._stop.wait(0.05):
             for proc in me.children(recursive=True):
-                try:
-                    cmd = proc.cmdline()
-                except psutil.Error:
-                    continue
-                if _is_browser(cmd) and not any(a.startswith("--type=") for a in cmd) and not _forked_by_browser(proc):
+                if is_browser_main(proc):
                     self.seen.add(proc.pid)
-
-
-def _is_browser(cmd: list[str]) -> bool:
-    return bool(cmd) and cmd[0].rsplit("/", 1)[-1] in BROWSER_PROCESS_NAMES
-
-
-def _forked_by_browser(proc: psutil.Process) -> bool:
-    """A child chromium forked for a zygote or helper shows its parent's command line (no
-    --type=) until it execs: not a second browser."""
-    try:
-        return _is_browser(proc.parent().cmdline())
-    except (psutil.Error, AttributeError):
-        return False
 
 
 def _site(i: int, *, cookie: bool = False) -> LoopbackSite:
@@ -175,9 +158,8 @@ def test_a_fleet_worker_starts_one_browser_for_all_its_sites():
 
 def _main_cmdline(root: psutil.Process) -> list[str]:
     for proc in [root, *root.children(recursive=True)]:
-        cmd = proc.cmdline()
-        if _is_browser(cmd) and not any(a.startswith("--type=") for a in cmd):
-            return cmd
+        if is_browser_main(proc):
+            return proc.cmdline()
     return []
 
 

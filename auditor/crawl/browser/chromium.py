@@ -52,6 +52,24 @@ BROWSER_PROCESS_NAMES = ("chromium-headless-shell", "headless_shell", "chromium"
                          "google-chrome")
 
 
+def is_browser_main(proc) -> bool:
+    """Whether ``proc`` (a ``psutil.Process``) is a browser's main process, for whoever counts the
+    browsers started (tests, benchmarks): a browser executable without ``--type=`` (helpers have
+    one) whose parent is no browser — a helper chromium has just forked (zygote, GPU) shows the
+    browser's command line until it execs."""
+    def browser(cmd: list[str]) -> bool:
+        return bool(cmd) and os.path.basename(cmd[0]) in BROWSER_PROCESS_NAMES
+
+    try:
+        cmd = proc.cmdline()
+        if not browser(cmd) or any(a.startswith("--type=") for a in cmd):
+            return False
+        parent = proc.parent()
+        return not (parent is not None and browser(parent.cmdline()))
+    except Exception:  # noqa: BLE001 - psutil.Error: the process is gone or not ours to read
+        return False
+
+
 # Debian's chromium brings no Chinese font: without one every Chinese character of a screenshot
 # or of the PDF scorecard is an empty box. Debian's package of a CJK family:
 FONT_PACKAGE = "fonts-noto-cjk"
