@@ -147,7 +147,7 @@ def main(argv=None) -> int:
 
         server = DemoServer().__enter__()
         url = server.url
-    cfg = AuditConfig(crawl=CrawlOptions(max_pages=args.pages, concurrency=8, rate=1000, ignore_robots=True,
+    cfg = AuditConfig(crawl=CrawlOptions(max_pages=args.pages, concurrency=16, rate=1000, max_depth=10, ignore_robots=True,
                                          render="auto"), gather_options={"render": "auto"})
     phases = {}
 

@@ -12,6 +12,7 @@ analytics, the 找错 script, a CSS dropdown menu, a skip link and an accessibil
 from __future__ import annotations
 
 import base64
+import random
 from datetime import date
 
 import pytest
@@ -352,12 +353,50 @@ def test_misstatements():
     assert sec.misstatements(clean, D) == []
 
 
-def test_misstatement_windows_and_one_off():
-    """The near-miss search's pieces: found without overlaps (as a regex finds them), and a
-    window is a typo only with exactly one character changed."""
-    assert list(sec._starts("共产共产共产", "共产")) == [0, 2, 4]
-    assert list(sec._starts("主主主主", "主主")) == [0, 2]
-    assert list(sec._starts("无此词", "共产")) == []
+def _typos_by_brute_force(text: str, terms, allowed) -> set[tuple[str, str]]:
+    """Every window of every term's length, compared with the term character by character."""
+    out = set()
+    for term in terms:
+        n = len(term)
+        for s in range(len(text) - n + 1):
+            cand = text[s: s + n]
+            diff = [i for i in range(n) if cand[i] != term[i]]
+            if len(diff) == 1 and "\u4e00" <= cand[diff[0]] <= "\u9fff" and cand not in allowed:
+                out.add((cand, term))
+    return out
+
+
+def test_near_miss_formulations_are_every_window_one_chinese_character_away():
+    """The regexes find what comparing every window would: a typo at any position of each
+    term (first, second, middle, last), overlapping typos, typos beside the correct term, and
+    nothing for the term itself, two changed characters, a non-Chinese change or an allowed window."""
+    forms = D["formulations"]
+    terms, allowed = forms["near_miss"], set(forms["allowed"])
+    only_near = {"leaders": {}, "formulations": {"near_miss": terms, "allowed": sorted(allowed)}}
+    texts = ["中华人民共和国成立。中华民族伟大复兴。", "社会主义核心价值体系和社会主义核心价值观",
+             "中国特色社会主义中国特色社会主义思想", "不忘初心、牢记使命", "不忘初心,牢记使命"]
+    for term in terms:
+        for i in range(len(term)):
+            typo = term[:i] + ("甲" if term[i] != "甲" else "乙") + term[i + 1:]
+            texts += [f"前文{typo}后文", f"{term}{typo}", f"{typo}{typo}", typo[:-1], f"{typo}{term}"]
+        two_off = "丙丁" + term[2:]
+        texts.append(two_off)
+    rng = random.Random(14)
+    alphabet = "".join(sorted(set("".join(terms)))) + "甲乙丙、,a "
+    texts += ["".join(rng.choice(alphabet) for _ in range(400)) for _ in range(200)]
+    texts += ["".join(rng.choice(terms) if rng.random() < 0.3 else rng.choice(alphabet) for _ in range(120))
+              for _ in range(200)]
+    for text in texts:
+        found = {(m.wrong, m.right) for m in sec.misstatements(text, only_near)}
+        assert found == _typos_by_brute_force(text, terms, allowed), text
+    assert sec.misstatements("中华人民共合国", only_near)[0].sentence == "中华人民共合国"
+    assert not sec.misstatements("中华人名共合国 中华人民共和国 不忘初心,牢记使命 社会主义核心价值体系", only_near)
+    # A term of two characters has no literal to start from and is still found.
+    short = {"leaders": {}, "formulations": {"near_miss": ["共产"], "allowed": []}}
+    assert {m.wrong for m in sec.misstatements("共铲 弄产 共产 a产", short)} == {"共铲", "弄产"}
+
+
+def test_one_off():
     assert sec._one_off("中华人民共合国", "中华人民共和国")
     assert sec._one_off("甲乙", "丙乙") and sec._one_off("甲乙", "甲丙")
     assert not sec._one_off("中华人民共和国", "中华人民共和国")

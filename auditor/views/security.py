@@ -580,8 +580,7 @@ class Misstatement:
 
 
 def _one_off(a: str, b: str) -> bool:
-    """Same length, exactly one character different (the rest compared as slices, in C: this
-    runs on every window of every page that shares two characters with a formulation)."""
+    """Same length, exactly one character different (the rest compared as slices, in C)."""
     if len(a) != len(b):
         return False
     for i, (x, y) in enumerate(zip(a, b)):
@@ -590,15 +589,33 @@ def _one_off(a: str, b: str) -> bool:
     return False
 
 
-def _starts(text: str, piece: str):
-    """Where ``piece`` occurs in ``text``, without overlaps (as re.finditer finds it)."""
-    i = text.find(piece)
-    while i >= 0:
-        yield i
-        i = text.find(piece, i + max(1, len(piece)))
+_HAN = "[\u4e00-\u9fff]"
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+def _typo_at(term: str, i: int) -> str:
+    """A regex for ``term`` with its character ``i`` replaced by another Chinese character."""
+    return re.escape(term[:i]) + "(?!%s)%s" % (re.escape(term[i]), _HAN) + re.escape(term[i + 1:])
+
+
+@lru_cache(maxsize=8)
+def _near_miss_patterns(terms: tuple[str, ...]) -> list[tuple[re.Pattern, re.Pattern]]:
+    """For each term, two regexes that find exactly its windows one Chinese character away:
+    ``ahead`` (on the text) for a typo at the third character or later, ``behind`` (on the
+    reversed text) for one in the first two. Each starts with a literal, so the regex engine
+    jumps from one occurrence of that literal to the next in C, and a window that is the term
+    itself, or more than one character off, is never handed to Python (this runs on every
+    page's text). A match consumes only its literal: windows may overlap, as typos can."""
+    out = []
+    for term in terms:
+        n, back = len(term), term[::-1]
+        if n < 3:  # no literal to start from: one pattern, tried at every position
+            any_typo = re.compile("(?=(?:%s))" % "|".join(_typo_at(term, i) for i in range(n)))
+            out.append((any_typo, re.compile("(?!)")))
+            continue
+        ahead = re.escape(term[:2]) + "(?=(?:%s))" % "|".join(_typo_at(term[2:], j) for j in range(n - 2))
+        behind = re.escape(back[:n - 2]) + "(?=(?:%s))" % "|".join(_typo_at(back[n - 2:], i) for i in range(2))
+        out.append((re.compile(ahead), re.compile(behind)))
+    return out
 
 
 def misstatements(text: str, d: dict) -> list[Misstatement]:
@@ -644,21 +661,17 @@ def misstatements(text: str, d: dict) -> list[Misstatement]:
             right = next((t for t in forms.get("near_miss", ()) if _one_off(t, w)), "")
             add("formulation", w, right, i, i + len(w))
     allowed = set(forms.get("allowed", ()))
-    for term in forms.get("near_miss", ()):
+    near = tuple(forms.get("near_miss", ()))
+    backwards = text[::-1] if near else ""
+    for term, (ahead, behind) in zip(near, _near_miss_patterns(near)):
         n = len(term)
-        anchor = term[:2]
-        # Windows sharing the first two or the last two characters: typos keep most of a term.
-        for piece, offset in ((anchor, 0), (term[-2:], n - 2)):
-            for start in _starts(text, piece):
-                s = start - offset
-                if s < 0:
-                    continue
-                cand = text[s: s + n]
-                if len(cand) != n or cand == term or cand in allowed or not _one_off(cand, term):
-                    continue
-                diff = next(i for i in range(n) if cand[i] != term[i])
-                if not _CJK.match(cand[diff]):
-                    continue
+        # Typos at the third character or later, found from the term's first two characters;
+        # typos in the first two, found in the reversed text from the rest of the term.
+        starts = [m.start() for m in ahead.finditer(text)]
+        starts += sorted(len(text) - m.start() - n for m in behind.finditer(backwards))
+        for s in starts:
+            cand = text[s: s + n]
+            if cand not in allowed:
                 add("formulation", cand, term, s, s + n)
     return out
 
