@@ -13,7 +13,9 @@ temp folders under benchmarks/out/nginx/), then run in subprocesses
 
 measuring wall time, pages/second, peak RSS (``/usr/bin/time -v``, else psutil
 polling) and CPU time, and the CPU nginx spent serving them. Prints a table and the
-ratio audit/Scrapy, and writes benchmarks/out/results.json.
+ratio audit/Scrapy, and writes benchmarks/out/results.json. Before each run the files it
+will read (the site, the Python environment, chromium and its libraries, the fonts) are read
+once, so no tool pays for a cold disk the one before it warmed (``--no-warm`` to skip).
 
 Nothing is installed here: missing tools are named with the command that installs
 them, and the run stops.
@@ -41,7 +43,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import generate_site  # noqa: E402
-from auditor.crawl.browser.chromium import is_browser_main  # noqa: E402
+from auditor.crawl.browser.chromium import find_chromium, is_browser_main  # noqa: E402
 
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 TIME_BIN = "/usr/bin/time"
@@ -653,6 +655,50 @@ def linearity(results: dict) -> dict:
     return out
 
 
+def warm_files(paths) -> float:
+    """Read every file under ``paths`` once, so each measured run starts with them in the page
+    cache; returns the seconds it took. The tools in a rotation run one after the other, and
+    some machines drop file pages nobody touched for a minute (this VM's DAMON reclaim pages out
+    memory unused for 60 s): without this the first run of a rotation paid for reading the
+    site, Python's packages and chromium from disk, and its figure was 1.5-3x the others'."""
+    t0 = time.perf_counter()
+    for top in paths:
+        if not top or not os.path.exists(top):
+            continue
+        files = [top] if os.path.isfile(top) else (os.path.join(folder, name) for folder, _, names in os.walk(top)
+                                                   for name in names)
+        for path in files:
+            try:
+                if os.path.islink(path) or not os.path.isfile(path):
+                    continue
+                with open(path, "rb") as f:
+                    while f.read(1 << 20):
+                        pass
+            except OSError:
+                continue
+    return time.perf_counter() - t0
+
+
+def cache_paths(site: Path, roots) -> list[str]:
+    """What a measured run reads from disk: the site nginx serves, the Python environment (the
+    audit's and Scrapy's packages, Playwright's node driver), the trees run, and chromium."""
+    import sysconfig
+
+    paths = [str(site), sys.prefix, sysconfig.get_paths()["stdlib"],
+             *(str(root / part) for root in roots for part in ("auditor", "checks", "reports"))]
+    try:
+        chromium = os.path.realpath(find_chromium())
+    except Exception:  # noqa: BLE001 - no browser here: nothing of it to warm
+        return paths
+    paths += [os.path.dirname(chromium), "/usr/share/fonts", "/var/cache/fontconfig"]
+    try:  # the shared libraries chromium loads
+        ldd = subprocess.run(["ldd", chromium], capture_output=True, text=True, timeout=30).stdout
+        paths += re.findall(r"=> (/\S+)", ldd)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return paths
+
+
 def machine_info() -> dict:
     info = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
     try:
@@ -712,6 +758,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--with-never", action="store_true",
                    help="also run the audit with --render never, interleaved (the browser's cost)")
     p.add_argument("--skip-scrapy", action="store_true")
+    p.add_argument("--no-warm", action="store_true",
+                   help="do not read the site, the Python environment and chromium into the page cache "
+                        "before each run (see warm_files)")
     p.add_argument("--skip-audit", action="store_true")
     p.add_argument("--regenerate", action="store_true", help="rewrite the sites even if present")
     p.add_argument("--out", default=str(HERE / "out"))
@@ -758,6 +807,9 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.repeat):  # interleaved, so drift in the machine's speed hits both
                 tag = f"n{n}" + (f"-r{i + 1}" if args.repeat > 1 else "")
                 for tool in tools:
+                    if not args.no_warm:
+                        warm_files(cache_paths(site, {Path(args.audit_root).resolve(), *(
+                            [Path(args.before_root).resolve()] if args.before_root else [])}))
                     if tool == "scrapy":
                         m = run_scrapy(srv, out, args.concurrency, tag)
                     else:
