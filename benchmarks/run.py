@@ -33,6 +33,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
 from pathlib import Path
@@ -682,8 +683,6 @@ def warm_files(paths) -> float:
 def cache_paths(site: Path, roots) -> list[str]:
     """What a measured run reads from disk: the site nginx serves, the Python environment (the
     audit's and Scrapy's packages, Playwright's node driver), the trees run, and chromium."""
-    import sysconfig
-
     paths = [str(site), sys.prefix, sysconfig.get_paths()["stdlib"],
              *(str(root / part) for root in roots for part in ("auditor", "checks", "reports"))]
     try:

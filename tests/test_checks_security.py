@@ -394,6 +394,8 @@ def test_near_miss_formulations_are_every_window_one_chinese_character_away():
     # A term of two characters has no literal to start from and is still found.
     short = {"leaders": {}, "formulations": {"near_miss": ["共产"], "allowed": []}}
     assert {m.wrong for m in sec.misstatements("共铲 弄产 共产 a产", short)} == {"共铲", "弄产"}
+    empty = {"leaders": {}, "formulations": {"near_miss": [""], "allowed": []}}
+    assert sec.misstatements("中华人民共和国", empty) == []
 
 
 def test_one_off():

@@ -606,11 +606,15 @@ def _near_miss_patterns(terms: tuple[str, ...]) -> list[tuple[re.Pattern, re.Pat
     itself, or more than one character off, is never handed to Python (this runs on every
     page's text). A match consumes only its literal: windows may overlap, as typos can."""
     out = []
+    never = re.compile("(?!)")
     for term in terms:
         n, back = len(term), term[::-1]
+        if not n:  # an empty term in a profile names no typo
+            out.append((never, never))
+            continue
         if n < 3:  # no literal to start from: one pattern, tried at every position
             any_typo = re.compile("(?=(?:%s))" % "|".join(_typo_at(term, i) for i in range(n)))
-            out.append((any_typo, re.compile("(?!)")))
+            out.append((any_typo, never))
             continue
         ahead = re.escape(term[:2]) + "(?=(?:%s))" % "|".join(_typo_at(term[2:], j) for j in range(n - 2))
         behind = re.escape(back[:n - 2]) + "(?=(?:%s))" % "|".join(_typo_at(back[n - 2:], i) for i in range(2))
